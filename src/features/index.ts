@@ -1,0 +1,28 @@
+export {
+  FEATURES,
+  FEATURE_COUNT,
+  FEATURE_NAMES,
+  buildFeatureVector,
+  entityIds,
+  toBehaviourEvent,
+  type FeatureGroup,
+  type FeatureInfo,
+  type ScoringInput,
+} from "./definition";
+export {
+  DAY_MS,
+  ENTITY_KINDS,
+  HOUR_MS,
+  MAX_EVENTS,
+  RETENTION_MS,
+  applyEvent,
+  decodeEvent,
+  emptyState,
+  encodeEvent,
+  type BehaviourEvent,
+  type EntityKind,
+  type EntityState,
+} from "./state";
+export { localTime, isValidTimeZone } from "./calendar";
+export { MCC_GROUPS, mccGroup } from "./mcc";
+export { BehaviourReplay } from "./replay";

@@ -1,0 +1,58 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv, Services } from "../services";
+import { SERVICE } from "../version";
+
+const CheckSchema = z
+  .object({
+    status: z.enum(["ok", "down", "not_configured"]),
+    latency_ms: z.number().optional(),
+    detail: z.string().optional(),
+  })
+  .openapi("DependencyCheck");
+
+export const HealthSchema = z
+  .object({
+    status: z.enum(["ok", "degraded", "down"]).openapi({
+      description: "ok: all dependencies up; degraded: scores are answered but without some dependency; down: scores cannot be answered",
+    }),
+    version: z.string(),
+    checks: z.object({ model: CheckSchema, redis: CheckSchema }),
+  })
+  .openapi("Health");
+
+export const healthRoute = createRoute({
+  method: "get",
+  path: "/health",
+  summary: "Liveness and readiness of each dependency",
+  responses: {
+    200: { content: { "application/json": { schema: HealthSchema } }, description: "The scorer can answer (status ok or degraded)" },
+    503: { content: { "application/json": { schema: HealthSchema } }, description: "The scorer cannot answer scores" },
+  },
+});
+
+type Check = z.infer<typeof CheckSchema>;
+
+async function modelCheck(services: Services): Promise<Check> {
+  const started = performance.now();
+  try {
+    await services.model();
+    return { status: "ok", latency_ms: Math.round((performance.now() - started) * 1000) / 1000 };
+  } catch (e) {
+    return { status: "down", detail: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+async function redisCheck(services: Services): Promise<Check> {
+  if (!services.store) return { status: "not_configured", detail: "no UPSTASH_REDIS_REST_URL: behavioural features use neutral values" };
+  const r = await services.store.ping();
+  return r.ok ? { status: "ok", latency_ms: r.latency_ms } : { status: "down", detail: r.error };
+}
+
+export function registerHealth(app: OpenAPIHono<AppEnv>) {
+  app.openapi(healthRoute, async (c) => {
+    const services = c.get("services");
+    const [model, redis] = await Promise.all([modelCheck(services), redisCheck(services)]);
+    const status = model.status !== "ok" ? "down" : redis.status === "ok" ? "ok" : "degraded";
+    return c.json({ status, version: SERVICE.version, checks: { model, redis } }, status === "down" ? 503 : 200);
+  });
+}

@@ -1,0 +1,57 @@
+import { z } from "@hono/zod-openapi";
+import { ProblemSchema } from "../errors/problem";
+
+export const ReasonSchema = z
+  .object({
+    code: z.string().openapi({ example: "card_velocity" }),
+    feature: z.string().openapi({ example: "card_count_1h" }),
+    value: z.number().openapi({ example: 7 }),
+    impact: z.number().openapi({ example: 0.31, description: "Score drop when this feature is set to its training reference." }),
+  })
+  .openapi("Reason");
+
+export const DEGRADATIONS = ["features", "rate_limit", "alerts"] as const;
+
+export const ScoreResultSchema = z
+  .object({
+    transaction_id: z.string(),
+    score: z.number().min(0).max(1).openapi({ description: "Probability of fraud" }),
+    risk_level: z.enum(["low", "elevated", "high"]),
+    decision: z.enum(["approve", "review", "decline"]),
+    reasons: z.array(ReasonSchema),
+    model: z.object({ id: z.string(), version: z.string() }),
+    timings: z.object({ total_ms: z.number(), model_ms: z.number() }),
+    degraded: z.array(z.enum(DEGRADATIONS)).openapi({
+      description: "Dependencies that failed while scoring; the decision was made without them (e.g. `features`: behavioural state unavailable, neutral values used).",
+    }),
+    replayed: z.boolean().optional().openapi({ description: "true when this is the stored answer to an earlier request with the same transaction id / idempotency key" }),
+  })
+  .openapi("ScoreResult");
+export type ScoreResult = z.infer<typeof ScoreResultSchema>;
+export type Degradation = (typeof DEGRADATIONS)[number];
+
+export const MAX_BATCH = 1000;
+
+export const BatchRequestSchema = z
+  .object({
+    transactions: z
+      .array(z.record(z.string(), z.unknown()).openapi({ description: "A Transaction (see the Transaction schema); each item is validated on its own." }))
+      .min(1)
+      .max(MAX_BATCH),
+  })
+  .openapi("BatchScoreRequest");
+
+export const BatchItemSchema = z.union([
+  ScoreResultSchema,
+  z.object({ transaction_id: z.string().optional(), error: ProblemSchema }).openapi("BatchItemError"),
+]);
+export type BatchItem = z.infer<typeof BatchItemSchema>;
+
+export const BatchResponseSchema = z
+  .object({
+    results: z.array(BatchItemSchema),
+    model: z.object({ id: z.string(), version: z.string() }),
+    timings: z.object({ total_ms: z.number(), model_ms: z.number() }),
+    degraded: z.array(z.enum(DEGRADATIONS)),
+  })
+  .openapi("BatchScoreResponse");

@@ -1,0 +1,13 @@
+import { ApiError } from "../errors/problem";
+import type { FraudModel } from "../model/fraud-model";
+import type { Services } from "../services";
+
+/** The model, or a 503 the caller can retry: without it there is nothing honest to answer. */
+export async function loadModel(services: Services): Promise<FraudModel> {
+  try {
+    return await services.model();
+  } catch (e) {
+    console.error("model: load failed", e);
+    throw new ApiError("model_unavailable", "The model failed to load on this edge node; retry shortly");
+  }
+}

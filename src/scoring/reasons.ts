@@ -1,0 +1,71 @@
+import type { ModelCard } from "../model/card";
+
+export interface Reason {
+  code: string;
+  feature: string;
+  value: number;
+  impact: number;
+}
+
+/** How many contributors a response lists, and the smallest impact worth reporting. */
+export const MAX_REASONS = 4;
+const MIN_IMPACT = 1e-4;
+
+/**
+ * Reasons are measured, not guessed: for each feature whose value differs from its training reference (the
+ * median among legitimate rows), the row is re-scored with that one feature set to the reference. The score drop
+ * is the feature's impact. The variants of every row go to the model in the same call as the rows themselves.
+ */
+export interface ReasonPlan {
+  /** Feature index of each variant row, per original row. */
+  variants: number[][];
+  rowCount: number;
+}
+
+export function referenceVector(card: ModelCard): Float32Array {
+  return Float32Array.from(card.features, (f) => card.baselines.reference[f.name] ?? 0);
+}
+
+/** Appends the variant rows after the `n` original rows in one tensor buffer. */
+export function withReasonVariants(rows: Float32Array, width: number, reference: Float32Array): { all: Float32Array; plan: ReasonPlan } {
+  const n = rows.length / width;
+  const variants: number[][] = [];
+  let extra = 0;
+  for (let r = 0; r < n; r++) {
+    const idx: number[] = [];
+    for (let f = 0; f < width; f++) if (rows[r * width + f] !== reference[f]) idx.push(f);
+    variants.push(idx);
+    extra += idx.length;
+  }
+  const all = new Float32Array((n + extra) * width);
+  all.set(rows);
+  let at = n;
+  for (let r = 0; r < n; r++) {
+    for (const f of variants[r]!) {
+      all.set(rows.subarray(r * width, (r + 1) * width), at * width);
+      all[at * width + f] = reference[f]!;
+      at++;
+    }
+  }
+  return { all, plan: { variants, rowCount: n } };
+}
+
+/** The top contributors of each row, from the scores of the call made with `withReasonVariants`. */
+export function reasonsFrom(scores: Float32Array, rows: Float32Array, plan: ReasonPlan, card: ModelCard): Reason[][] {
+  const width = card.features.length;
+  let at = plan.rowCount;
+  return plan.variants.map((idx, r) => {
+    const base = scores[r]!;
+    const found: Reason[] = [];
+    for (const f of idx) {
+      const impact = base - scores[at++]!;
+      if (impact > MIN_IMPACT) {
+        const info = card.features[f]!;
+        found.push({ code: info.reason, feature: info.name, value: round(rows[r * width + f]!), impact: round(impact) });
+      }
+    }
+    return found.sort((a, b) => b.impact - a.impact).slice(0, MAX_REASONS);
+  });
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;

@@ -1,0 +1,29 @@
+import { configFrom, type Bindings, type Config } from "./config";
+import { defaultModel } from "./model/default-model";
+import type { FraudModel } from "./model/fraud-model";
+import type { FeatureStore } from "./store/feature-store";
+import { featureStoreFrom } from "./store/from-config";
+
+/** The backends a request uses, built once per isolate from its bindings. */
+export interface Services {
+  config: Config;
+  model: () => Promise<FraudModel>;
+  store: FeatureStore | undefined;
+}
+
+const cache = new WeakMap<object, Services>();
+
+export function servicesFor(env: Bindings): Services {
+  let s = cache.get(env);
+  if (!s) {
+    const config = configFrom(env);
+    s = { config, model: defaultModel, store: featureStoreFrom(config) };
+    cache.set(env, s);
+  }
+  return s;
+}
+
+export type AppEnv = {
+  Bindings: Bindings;
+  Variables: { startedAt: number; services: Services; body: unknown };
+};

@@ -1,0 +1,33 @@
+import type { EntityKind, EntityState, ScoringInput } from "../features";
+
+/**
+ * Where behavioural state lives. `recordAndLoad` is the one round trip of a score: for every transaction (in
+ * order) it returns its entities' state *before* it and records it, atomically, so parallel scores on one card
+ * all count. A transaction id seen within the idempotency window is not recorded again; its stored response is
+ * returned instead (or `in_progress` while the first request is still being answered).
+ */
+export type EntityStates = Partial<Record<EntityKind, EntityState>>;
+
+export type RecordOutcome =
+  | { kind: "recorded"; states: EntityStates }
+  | { kind: "replay"; response: unknown }
+  | { kind: "in_progress" };
+
+export interface StoreItem {
+  input: ScoringInput;
+  /** Scope of the idempotency key: merchant id + transaction id (or the Idempotency-Key header). */
+  idempotencyKey: string;
+}
+
+export interface FeatureStore {
+  readonly kind: "redis" | "memory";
+  recordAndLoad(items: StoreItem[]): Promise<RecordOutcome[]>;
+  /** Stores each answered response under its idempotency key (after the response is sent). */
+  saveResponses(entries: { idempotencyKey: string; response: unknown }[]): Promise<void>;
+  /** Current state of one entity, for operators. */
+  entity(kind: EntityKind, id: string): Promise<EntityState | null>;
+  /** Readiness, with the round-trip time. */
+  ping(): Promise<{ ok: true; latency_ms: number } | { ok: false; error: string }>;
+}
+
+export const IDEMPOTENCY_TTL_S = 24 * 60 * 60;

@@ -44,7 +44,8 @@ export function registerScoreBatch(app: OpenAPIHono<AppEnv>) {
     const entries: (BatchItem | { pending: number })[] = [];
     const items: StoreItem[] = [];
     transactions.forEach((raw, i) => {
-      const txId = typeof raw.transaction_id === "string" ? { transaction_id: raw.transaction_id } : {};
+      const id = raw && typeof raw === "object" ? (raw as { transaction_id?: unknown }).transaction_id : undefined;
+      const txId = typeof id === "string" ? { transaction_id: id } : {};
       const pans = findPanPaths(raw);
       if (pans.length > 0) {
         const err = panError(pans, ["transactions", i]);

@@ -35,7 +35,7 @@ export const MAX_BATCH = 1000;
 export const BatchRequestSchema = z
   .object({
     transactions: z
-      .array(z.record(z.string(), z.unknown()).openapi({ description: "A Transaction (see the Transaction schema); each item is validated on its own." }))
+      .array(z.unknown().openapi({ type: "object", description: "A Transaction (see the Transaction schema); each item is validated on its own." }))
       .min(1)
       .max(MAX_BATCH),
   })

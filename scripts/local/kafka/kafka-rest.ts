@@ -5,7 +5,7 @@ import { Arrivals } from "./arrivals";
 import { serialise, toStoredRecord } from "./confluent-v3";
 import { ConsumerGroups, type AutoOffsetReset, type ConsumerConfig } from "./consumer-groups";
 import {
-  CommitBody, ConfluentRecord, ConsumeBody, FetchBody, TopicName, TopicPartitionList, UpstashProduceBody,
+  CommitBody, ConfluentRecord, ConsumeBody, FetchBody, TopicName, TopicPartitionList, upstashProduceBody,
   type UpstashMessage,
 } from "./schemas";
 import { connectRedisTopicLog, createMemoryTopicLog, type LoggedRecord, type StoredRecord, type TopicLog } from "./topic-log";
@@ -108,9 +108,9 @@ export async function startKafkaRest(options: StartKafkaRestOptions): Promise<Ka
         const reply = await upstashProduce([message], a);
         return reply.status === 200 ? { status: 200, body: (reply.body as Metadata[])[0] } : reply;
       }
-      const parsed = UpstashProduceBody.safeParse(body);
+      const parsed = upstashProduceBody(body);
       if (!parsed.success) return upstashError(400, describe(parsed.error));
-      return upstashProduce(Array.isArray(parsed.data) ? parsed.data : [parsed.data], a);
+      return upstashProduce(parsed.data, a);
     }
     if (head === "consume" && a && b) {
       const request = c !== undefined ? { topic: c, timeout: numberParam(url, "timeout") } : body;

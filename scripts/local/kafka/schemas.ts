@@ -16,7 +16,9 @@ export const UpstashMessage = z.object({
 });
 export type UpstashMessage = z.infer<typeof UpstashMessage>;
 
-export const UpstashProduceBody = z.union([UpstashMessage, z.array(UpstashMessage).min(1)]);
+/** One message or an array; validated against the shape actually sent so errors name the offending field. */
+export const upstashProduceBody = (body: unknown) =>
+  Array.isArray(body) ? z.array(UpstashMessage).min(1).safeParse(body) : UpstashMessage.transform((m) => [m]).safeParse(body);
 
 const TopicPartitionOffset = z.object({
   topic: TopicName,

@@ -6,6 +6,7 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
 import { fieldErrors } from "./errors/field-errors";
 import { ApiError, problem, problemResponse } from "./errors/problem";
+import { registerEntity } from "./routes/entity";
 import { registerHealth } from "./routes/health";
 import { registerModel } from "./routes/model";
 import { registerRoot } from "./routes/root";
@@ -54,6 +55,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerModel(app);
   registerScore(app);
   registerScoreBatch(app);
+  registerEntity(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -9,6 +9,8 @@ export interface Services {
   config: Config;
   model: () => Promise<FraudModel>;
   store: FeatureStore | undefined;
+  /** Failures this isolate has absorbed (the answer was degraded, not failed). */
+  counters: { storeErrors: number };
 }
 
 const cache = new WeakMap<object, Services>();
@@ -17,7 +19,7 @@ export function servicesFor(env: Bindings): Services {
   let s = cache.get(env);
   if (!s) {
     const config = configFrom(env);
-    s = { config, model: defaultModel, store: featureStoreFrom(config) };
+    s = { config, model: defaultModel, store: featureStoreFrom(config), counters: { storeErrors: 0 } };
     cache.set(env, s);
   }
   return s;

@@ -20,6 +20,7 @@ export const PROBLEM_CODES = {
   rate_limited: 429,
   internal_error: 500,
   model_unavailable: 503,
+  store_unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
@@ -61,6 +62,7 @@ const TITLES: Record<ProblemCode, string> = {
   rate_limited: "Too many requests",
   internal_error: "Internal error",
   model_unavailable: "The model could not be loaded",
+  store_unavailable: "The feature store is not reachable",
 };
 
 /** An error the API reports to its caller. Thrown anywhere in a request; turned into a response by the app. */

@@ -7,6 +7,7 @@ const CheckSchema = z
     status: z.enum(["ok", "down", "not_configured"]),
     latency_ms: z.number().optional(),
     detail: z.string().optional(),
+    failures: z.number().int().optional().openapi({ description: "Calls that failed in this isolate since it started (answers were degraded)" }),
   })
   .openapi("DependencyCheck");
 
@@ -45,7 +46,8 @@ async function modelCheck(services: Services): Promise<Check> {
 async function redisCheck(services: Services): Promise<Check> {
   if (!services.store) return { status: "not_configured", detail: "no UPSTASH_REDIS_REST_URL: behavioural features use neutral values" };
   const r = await services.store.ping();
-  return r.ok ? { status: "ok", latency_ms: r.latency_ms } : { status: "down", detail: r.error };
+  const failures = services.counters.storeErrors;
+  return r.ok ? { status: "ok", latency_ms: r.latency_ms, failures } : { status: "down", detail: r.error, failures };
 }
 
 export function registerHealth(app: OpenAPIHono<AppEnv>) {

@@ -9,7 +9,7 @@ import { TransactionSchema } from "../schemas/transaction";
 import { afterResponse } from "../scoring/after-response";
 import { edgeContext } from "../scoring/edge";
 import { toStoreItem } from "../scoring/item";
-import { loadModel } from "../scoring/load-model";
+import { scoreDeps } from "../scoring/load-model";
 import { scoreItems } from "../scoring/score";
 import type { AppEnv } from "../services";
 import type { StoreItem } from "../store/feature-store";
@@ -61,8 +61,8 @@ export function registerScoreBatch(app: OpenAPIHono<AppEnv>) {
       items.push(toStoreItem(parsed.data, edge, receivedAt));
     });
 
-    const model = await loadModel(services);
-    const run = await scoreItems(items, { model, store: services.store }, c.get("startedAt"));
+    const deps = await scoreDeps(services);
+    const run = await scoreItems(items, deps, c.get("startedAt"));
     const results = entries.map((e): BatchItem => {
       if (!("pending" in e)) return e;
       const o = run.outcomes[e.pending]!;
@@ -76,7 +76,7 @@ export function registerScoreBatch(app: OpenAPIHono<AppEnv>) {
     return c.json(
       {
         results,
-        model: { id: model.card.id, version: model.card.version },
+        model: { id: deps.model.card.id, version: deps.model.card.version },
         timings: { total_ms: totalMs, model_ms: Math.round(run.modelMs * 1000) / 1000 },
         degraded: run.degraded,
       },

@@ -8,7 +8,7 @@ import { afterResponse } from "../scoring/after-response";
 import { edgeContext } from "../scoring/edge";
 import { toStoreItem } from "../scoring/item";
 import { scoreItems } from "../scoring/score";
-import { loadModel } from "../scoring/load-model";
+import { scoreDeps } from "../scoring/load-model";
 import type { AppEnv } from "../services";
 
 export const MAX_SCORE_BODY_BYTES = 64 * 1024;
@@ -45,8 +45,7 @@ export function registerScore(app: OpenAPIHono<AppEnv>) {
     const tx = c.req.valid("json");
     const services = c.get("services");
     const item = toStoreItem(tx, edgeContext(c.req.raw), Date.now(), c.req.valid("header")["idempotency-key"]);
-    const model = await loadModel(services);
-    const run = await scoreItems([item], { model, store: services.store }, c.get("startedAt"));
+    const run = await scoreItems([item], await scoreDeps(services), c.get("startedAt"));
     const outcome = run.outcomes[0]!;
     if (outcome.kind === "in_progress") throw new ApiError("idempotency_in_progress");
     if (outcome.kind === "replay") {

@@ -31,3 +31,9 @@ export interface FeatureStore {
 }
 
 export const IDEMPOTENCY_TTL_S = 24 * 60 * 60;
+/**
+ * How long a transaction id stays reserved while its answer is being computed. Short, so that if the answer is
+ * never stored (the Worker died, Redis failed after the read) a retry is scored again instead of being refused
+ * for a day.
+ */
+export const PENDING_TTL_S = 60;

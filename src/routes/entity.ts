@@ -1,0 +1,102 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { ENTITY_KINDS, type EntityState } from "../features";
+import { windows } from "../features/behaviour";
+import { ApiError, ProblemSchema } from "../errors/problem";
+import type { AppEnv } from "../services";
+
+const WindowSchema = z.object({
+  count: z.number().int(),
+  amount_usd_cents: z.number().int(),
+  merchants: z.number().int(),
+  countries: z.number().int(),
+  cards: z.number().int(),
+  devices: z.number().int(),
+});
+
+export const EntitySchema = z
+  .object({
+    type: z.enum(ENTITY_KINDS),
+    id: z.string(),
+    first_seen: z.string().nullable(),
+    last_seen: z.string().nullable(),
+    windows: z.object({ "1h": WindowSchema, "24h": WindowSchema, "7d": WindowSchema }).openapi({ description: "As of now" }),
+    events: z.array(
+      z.object({
+        at: z.string(),
+        transaction_id: z.string(),
+        amount_usd_cents: z.number().int(),
+        merchant_id: z.string(),
+        network_country: z.string(),
+        card_fingerprint: z.string(),
+        device_id: z.string(),
+      }),
+    ),
+  })
+  .openapi("Entity");
+
+export const entityRoute = createRoute({
+  method: "get",
+  path: "/v1/entities/{type}/{id}",
+  summary: "An entity's behavioural state",
+  description: "The recent history the scorer holds for a card, device, IP or customer — for investigating a decision.",
+  request: {
+    params: z.object({
+      type: z.enum(ENTITY_KINDS).openapi({ param: { name: "type", in: "path" }, example: "card" }),
+      id: z.string().min(1).max(128).openapi({ param: { name: "id", in: "path" }, example: "card_fp_8f14e45f" }),
+    }),
+  },
+  responses: {
+    200: { content: { "application/json": { schema: EntitySchema } }, description: "The entity's state" },
+    404: { content: { "application/problem+json": { schema: ProblemSchema } }, description: "Nothing is known about this entity" },
+    503: { content: { "application/problem+json": { schema: ProblemSchema } }, description: "The feature store is not reachable" },
+  },
+});
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+function summary(state: EntityState, now: number) {
+  const w = windows({ state, event: { t: now, id: "", amount: 0, merchant: "", country: "", card: "", device: "" } });
+  const of = (s: (typeof w)["h1"]) => ({
+    count: s.count,
+    amount_usd_cents: s.amount,
+    merchants: s.merchants.size,
+    countries: s.countries.size,
+    cards: s.cards.size,
+    devices: s.devices.size,
+  });
+  return { "1h": of(w.h1), "24h": of(w.h24), "7d": of(w.d7) };
+}
+
+export function registerEntity(app: OpenAPIHono<AppEnv>) {
+  app.openapi(entityRoute, async (c) => {
+    const { type, id } = c.req.valid("param");
+    const { store } = c.get("services");
+    if (!store) throw new ApiError("store_unavailable", "No feature store is configured");
+    let state: EntityState | null;
+    try {
+      state = await store.entity(type, id);
+    } catch (e) {
+      throw new ApiError("store_unavailable", e instanceof Error ? e.message : undefined);
+    }
+    if (!state) throw new ApiError("not_found", `No ${type} ${id} in the last 7 days`);
+    return c.json(
+      {
+        type,
+        id,
+        first_seen: iso(state.firstSeen),
+        last_seen: iso(state.lastSeen),
+        windows: summary(state, Date.now()),
+        events: state.events.map((e) => ({
+          at: new Date(e.t).toISOString(),
+          transaction_id: e.id,
+          amount_usd_cents: e.amount,
+          merchant_id: e.merchant,
+          network_country: e.country,
+          card_fingerprint: e.card,
+          device_id: e.device,
+        })),
+      },
+      200,
+    );
+  });
+}

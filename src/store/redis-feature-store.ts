@@ -1,0 +1,107 @@
+import { Redis } from "@upstash/redis/cloudflare";
+import {
+  ENTITY_KINDS,
+  MAX_EVENTS,
+  RETENTION_MS,
+  decodeEvent,
+  encodeEvent,
+  entityIds,
+  toBehaviourEvent,
+  type EntityKind,
+  type EntityState,
+} from "../features";
+import { IDEMPOTENCY_TTL_S, PENDING_TTL_S, type EntityStates, type FeatureStore, type RecordOutcome, type StoreItem } from "./feature-store";
+import { META_TTL_S, eventsKey, idempotencyKey, metaKey } from "./keys";
+import { RECORD_SCRIPT } from "./record-script";
+
+export interface RedisStoreOptions {
+  url: string;
+  token: string;
+  /** Each call is abandoned after this long; the score then goes on without behavioural state. */
+  timeoutMs: number;
+}
+
+type RawState = string[]; // [first, last, ...members]
+type RawOutcome = ["replay", string] | ["recorded", RawState[]];
+
+/** Behavioural state in Upstash Redis over its REST protocol: one EVALSHA per score or batch. */
+export class RedisFeatureStore implements FeatureStore {
+  readonly kind = "redis" as const;
+  private readonly redis: Redis;
+  private readonly script;
+
+  constructor(opts: RedisStoreOptions) {
+    this.redis = new Redis({
+      url: opts.url,
+      token: opts.token,
+      // A checkout is waiting: no retries, a hard deadline, and raw strings (our members are JSON we decode).
+      retry: false,
+      signal: () => AbortSignal.timeout(opts.timeoutMs),
+      automaticDeserialization: false,
+      enableTelemetry: false,
+      // Each call is already one request by design; auto-pipelining would only blur that.
+      enableAutoPipelining: false,
+    });
+    this.script = this.redis.createScript<RawOutcome[]>(RECORD_SCRIPT);
+  }
+
+  async recordAndLoad(items: StoreItem[]): Promise<RecordOutcome[]> {
+    if (items.length === 0) return [];
+    const keys: string[] = [];
+    const args: string[] = [String(items.length), String(RETENTION_MS), String(MAX_EVENTS), String(PENDING_TTL_S), String(META_TTL_S)];
+    const kinds: EntityKind[][] = [];
+    for (const item of items) {
+      const ids = entityIds(item.input.tx);
+      const present = ENTITY_KINDS.filter((k) => ids[k] !== undefined);
+      kinds.push(present);
+      keys.push(idempotencyKey(item.idempotencyKey));
+      for (const kind of present) keys.push(eventsKey(kind, ids[kind]!), metaKey(kind, ids[kind]!));
+      const event = toBehaviourEvent(item.input);
+      args.push(String(event.t), encodeEvent(event), String(present.length));
+    }
+    const raw = await this.script.exec(keys, args);
+    return raw.map((r, i): RecordOutcome => {
+      if (r[0] === "replay") return r[1] === "pending" ? { kind: "in_progress" } : { kind: "replay", response: JSON.parse(r[1]) };
+      const states: EntityStates = {};
+      kinds[i]!.forEach((kind, j) => (states[kind] = parseState(r[1][j]!)));
+      return { kind: "recorded", states };
+    });
+  }
+
+  async saveResponses(entries: { idempotencyKey: string; response: unknown }[]): Promise<void> {
+    if (entries.length === 0) return;
+    const p = this.redis.pipeline();
+    // XX: only where the score's own round trip reserved the key, so an expired reservation is not revived.
+    for (const e of entries) p.set(idempotencyKey(e.idempotencyKey), JSON.stringify(e.response), { ex: IDEMPOTENCY_TTL_S, xx: true });
+    await p.exec();
+  }
+
+  async entity(kind: EntityKind, id: string): Promise<EntityState | null> {
+    const p = this.redis.pipeline();
+    p.hmget(metaKey(kind, id), "first", "last");
+    p.zrange(eventsKey(kind, id), 0, -1);
+    // Raw replies (automaticDeserialization is off): HMGET is an array in field order.
+    const [[first, last], members] = (await p.exec()) as [[string | null, string | null], string[]];
+    if (!first && members.length === 0) return null;
+    return parseState([first ?? "", last ?? "", ...members]);
+  }
+
+  async ping(): Promise<{ ok: true; latency_ms: number } | { ok: false; error: string }> {
+    const started = performance.now();
+    try {
+      await this.redis.ping();
+      return { ok: true, latency_ms: Math.round((performance.now() - started) * 1000) / 1000 };
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+}
+
+function parseState(raw: RawState): EntityState {
+  const [first, last, ...members] = raw;
+  return {
+    firstSeen: first ? Number(first) : null,
+    lastSeen: last ? Number(last) : null,
+    events: members.map(decodeEvent),
+  };
+}

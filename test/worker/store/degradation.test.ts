@@ -1,0 +1,71 @@
+import { SELF, createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, inject, it } from "vitest";
+import { createApp } from "../../../src/app";
+import { BASE, postJson, transaction } from "../helpers";
+
+interface Scored {
+  score: number;
+  decision: string;
+  degraded: string[];
+  timings: { total_ms: number };
+}
+
+/** The app with other bindings than the test Worker's (a wrong token, an endpoint that never answers). */
+async function scoreWith(bindings: Record<string, string>, body: unknown): Promise<Response> {
+  const app = createApp();
+  const ctx = createExecutionContext();
+  const res = await app.fetch(
+    new Request(`${BASE}/v1/score`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+    { ...env, ...bindings },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+const control = (action: "stop" | "start") => fetch(`${inject("controlUrl")}/redis/${action}`, { method: "POST" });
+
+describe("when Redis fails, scores degrade instead of failing", () => {
+  it("a wrong token: 200 with degraded features, not a 5xx", async () => {
+    const res = await scoreWith({ UPSTASH_REDIS_REST_TOKEN: "wrong" }, transaction());
+    expect(res.status).toBe(200);
+    expect((await res.json<Scored>()).degraded).toEqual(["features"]);
+  });
+
+  it("an endpoint that never answers: cut off at REDIS_TIMEOUT_MS", async () => {
+    const started = Date.now();
+    const res = await scoreWith({ UPSTASH_REDIS_REST_URL: inject("hangingUrl"), REDIS_TIMEOUT_MS: "150" }, transaction());
+    expect(res.status).toBe(200);
+    expect((await res.json<Scored>()).degraded).toEqual(["features"]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("Redis stopped mid-run: scores keep coming, flagged; health says so; restarted: back to normal", async () => {
+    const ok = await postJson("/v1/score", transaction());
+    expect((await ok.json<Scored>()).degraded).toEqual([]);
+
+    expect((await control("stop")).status).toBe(204);
+    try {
+      for (let i = 0; i < 5; i++) {
+        const res = await postJson("/v1/score", transaction());
+        expect(res.status).toBe(200);
+        expect((await res.json<Scored>()).degraded).toEqual(["features"]);
+      }
+      const h = await SELF.fetch(`${BASE}/health`);
+      const body = await h.json<{ status: string; checks: { redis: { status: string; failures: number } } }>();
+      expect(h.status).toBe(200);
+      expect(body.status).toBe("degraded");
+      expect(body.checks.redis.status).toBe("down");
+      expect(body.checks.redis.failures).toBeGreaterThanOrEqual(5);
+    } finally {
+      expect((await control("start")).status).toBe(204);
+    }
+    // The REST endpoint reconnects to the restarted Redis with a short backoff: recovery within seconds.
+    let degraded: string[] = ["features"];
+    for (let i = 0; i < 50 && degraded.length > 0; i++) {
+      degraded = (await (await postJson("/v1/score", transaction())).json<Scored>()).degraded;
+      if (degraded.length > 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(degraded).toEqual([]);
+  });
+});

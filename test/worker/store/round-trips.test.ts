@@ -1,0 +1,44 @@
+import { describe, expect, inject, it } from "vitest";
+import { postJson, transaction } from "../helpers";
+
+interface Stats {
+  requests: number;
+  byPath: Record<string, number>;
+}
+
+/** Requests the local Upstash REST endpoint has served, by path (it counts them for exactly this test). */
+async function restStats(): Promise<Stats> {
+  return (await fetch(`${inject("redisRestUrl")}/__stats`)).json();
+}
+
+/** Requests to the endpoint while `action` runs (after a warm-up run, which loads the Lua script once). */
+async function requestsDuring(action: () => Promise<void>): Promise<{ total: number; script: number; pipeline: number }> {
+  await action();
+  await settle();
+  const before = await restStats();
+  await action();
+  await settle();
+  const after = await restStats();
+  const delta = (path: string) => (after.byPath[path] ?? 0) - (before.byPath[path] ?? 0);
+  return { total: after.requests - before.requests, script: delta("/"), pipeline: delta("/pipeline") };
+}
+
+/** Post-response writes go out in waitUntil; let them land before counting. */
+const settle = () => new Promise((r) => setTimeout(r, 200));
+
+describe("Redis round trips", () => {
+  it("a score reads and updates state in one round trip; its answer is stored in one more, after the response", async () => {
+    const n = await requestsDuring(async () => {
+      expect((await postJson("/v1/score", transaction())).status).toBe(200);
+    });
+    expect(n).toEqual({ total: 2, script: 1, pipeline: 1 });
+  });
+
+  it("a batch of 200 is the same: one script call, one post-response write", async () => {
+    const n = await requestsDuring(async () => {
+      const res = await postJson("/v1/score/batch", { transactions: Array.from({ length: 200 }, () => transaction()) });
+      expect(res.status).toBe(200);
+    });
+    expect(n).toEqual({ total: 2, script: 1, pipeline: 1 });
+  });
+});

@@ -9,17 +9,18 @@ const local = (path: string) => tsImport(path, import.meta.url);
 
 /**
  * Real dependencies for the Worker tests, started in Node before workerd runs them:
- * - a real `redis-server` behind the local Upstash-REST-compatible endpoint (scripts/local/);
+ * - the local stack (scripts/local/stack.ts): a real `redis-server` behind the local Upstash-REST-compatible
+ *   endpoint, and the local Kafka REST endpoint (Upstash Kafka + Confluent v3 protocols — hosted Kafka REST has
+ *   no local equivalent, so this stand-in speaks its documented wire format);
  * - a control endpoint so tests inside workerd can stop and restart that Redis (they cannot spawn processes);
  * - a TCP port that accepts connections and never answers, to exercise the Redis timeout.
  */
 export const REDIS_TOKEN = "test-token";
 
 export default async function setup(project: TestProject) {
-  const { startRedisServer } = (await local("../../scripts/local/redis-server-process.ts")) as typeof import("../../scripts/local/redis-server-process");
-  const { startUpstashRest } = (await local("../../scripts/local/upstash-redis-rest.ts")) as typeof import("../../scripts/local/upstash-redis-rest");
-  const redis = await startRedisServer();
-  const rest = await startUpstashRest({ redis: redis.url, token: REDIS_TOKEN });
+  const { startLocalStack } = (await local("../../scripts/local/stack.ts")) as typeof import("../../scripts/local/stack");
+  const stack = await startLocalStack({ backend: "redis-server", redisToken: REDIS_TOKEN });
+  const redis = stack.redisServer!;
 
   const control = createHttpServer((req, res) => {
     const act = req.url === "/redis/stop" ? redis.stop() : req.url === "/redis/start" ? redis.restart() : undefined;
@@ -42,8 +43,11 @@ export default async function setup(project: TestProject) {
   await new Promise<void>((r) => hanging.listen(0, "127.0.0.1", r));
 
   const port = (s: { address(): unknown }) => (s.address() as { port: number }).port;
-  project.provide("redisRestUrl", rest.url);
-  project.provide("redisRestToken", REDIS_TOKEN);
+  project.provide("redisRestUrl", stack.env.UPSTASH_REDIS_REST_URL);
+  project.provide("redisRestToken", stack.env.UPSTASH_REDIS_REST_TOKEN);
+  project.provide("kafkaRestUrl", stack.env.UPSTASH_KAFKA_REST_URL);
+  project.provide("kafkaRestUsername", stack.env.UPSTASH_KAFKA_REST_USERNAME);
+  project.provide("kafkaRestPassword", stack.env.UPSTASH_KAFKA_REST_PASSWORD);
   project.provide("controlUrl", `http://127.0.0.1:${port(control)}`);
   project.provide("hangingUrl", `http://127.0.0.1:${port(hanging)}`);
 
@@ -51,8 +55,7 @@ export default async function setup(project: TestProject) {
     for (const s of sockets) s.destroy();
     hanging.close();
     control.close();
-    await rest.close();
-    await redis.stop();
+    await stack.stop();
   };
 }
 
@@ -60,6 +63,9 @@ declare module "vitest" {
   export interface ProvidedContext {
     redisRestUrl: string;
     redisRestToken: string;
+    kafkaRestUrl: string;
+    kafkaRestUsername: string;
+    kafkaRestPassword: string;
     controlUrl: string;
     hangingUrl: string;
   }

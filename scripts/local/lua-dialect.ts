@@ -23,10 +23,36 @@ export const redisServerDialect: LuaDialect = (script) => {
   return `#!${match[1]}${kept.length > 0 ? ` flags=${kept.join(",")}` : ""}${rest}`;
 };
 
-/** For an embedded Lua VM with no shebang support: turn the shebang into a comment (line numbers stay put). */
-export const shebangFreeDialect: LuaDialect = (script) => {
+/**
+ * ioredis-mock's Lua bridge differs from Redis in ways real scripts trip over; this wrapper evens out the two
+ * that matter for table-shaped data:
+ * - `redis.call` replies reach the script as JavaScript array proxies (1-based at the top, where it prepends a
+ *   null; 0-based when nested) whose nil elements are a JS-null userdata that is truthy, where Redis gives plain
+ *   tables with `false` for nil (so `HMGET(...)[1] or ''` works). They are rebuilt as tables with false for
+ *   null (recognised as the padding element [0] of a top-level reply); `["error", msg]` becomes `{err = msg}`.
+ * - A table the script grew element by element is not recognised as an array on the way out (the reply becomes
+ *   nil). The script runs inside a function whose result is rebuilt with a table constructor.
+ * Everything added sits on the script's first line (and one closing line), so line numbers in errors stay right.
+ */
+const MOCK_PRELUDE = [
+  "local __call, __pcall, __null = redis.call, redis.pcall, nil;",
+  "local function __elem(v) if __null ~= nil and v == __null then return false end;",
+  "if type(v) ~= 'userdata' then return v end; local t = {}; for i = 0, #v - 1 do t[i + 1] = __elem(v[i]) end; return t end;",
+  "local function __reply(v) if type(v) ~= 'userdata' then return v end; if v[0] == 'error' then return {err = v[1]} end;",
+  "__null = v[0]; local t = {}; for i = 1, #v do t[i] = __elem(v[i]) end; return t end;",
+  "redis.call = function(...) return __reply(__call(...)) end;",
+  "redis.pcall = function(...) return __reply(__pcall(...)) end;",
+  "local function __out(v) if type(v) ~= 'table' or v.err ~= nil or v.ok ~= nil then return v end;",
+  "local t = {}; for i = 1, #v do t[i] = __out(v[i]) end; return {table.unpack(t, 1, #v)} end;",
+  "return __out((function()",
+].join(" ");
+const MOCK_EPILOGUE = "\nend)())";
+
+/** For ioredis-mock's Lua VM (fengari): the wrapper above, and the shebang (which it cannot parse) as a comment. */
+export const ioredisMockDialect: LuaDialect = (script) => {
   const { shebang, rest } = splitShebang(script);
-  return shebang === undefined ? script : `--${shebang}${rest}`;
+  const body = shebang === undefined ? script : `--${shebang}${rest}`;
+  return `${MOCK_PRELUDE} ${body}${MOCK_EPILOGUE}`;
 };
 
 function splitShebang(script: string): { shebang?: string; rest: string } {

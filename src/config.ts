@@ -5,11 +5,13 @@ import { z } from "zod";
  * Missing optional services leave the scorer working with less (e.g. no Redis → neutral behaviour, flagged).
  */
 const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** An empty variable means "not set" (`wrangler dev --var X:` or an emptied dashboard field). */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 
 export const ConfigSchema = z.object({
   ENVIRONMENT: z.string().default("development"),
-  UPSTASH_REDIS_REST_URL: z.url().optional(),
-  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  UPSTASH_REDIS_REST_URL: optional(z.url()),
+  UPSTASH_REDIS_REST_TOKEN: optional(z.string()),
   /** Budget for the feature-store round trip; past it the score goes on without behavioural state. */
   REDIS_TIMEOUT_MS: ms(150),
 });

@@ -32,7 +32,9 @@ export function hasRedisServerBinary(): boolean {
 
 /**
  * Spawns a throw-away `redis-server` on loopback: no RDB snapshots, no AOF, its own temp dir, so nothing outlives
- * it. The child is killed when this process exits, so a crashed test run leaves no server behind.
+ * it — not even this process: the server runs under a small shell guard that SIGKILLs it as soon as our end of
+ * its stdin pipe closes, which happens on stop() and also when this process dies in any way (a crashed or killed
+ * test run leaves no server behind).
  */
 export async function startRedisServer(options: StartRedisServerOptions = {}): Promise<RedisServerHandle> {
   const port = options.port ?? (await freeLoopbackPort());
@@ -40,10 +42,7 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
   const dir = mkdtempSync(join(tmpdir(), "local-redis-"));
   let child: ChildProcess | undefined = await spawnReady(port, dir, startTimeoutMs);
 
-  process.once("exit", () => {
-    child?.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-  });
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
 
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -57,14 +56,21 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
       child = await spawnReady(port, dir, startTimeoutMs);
     },
   };
-
-  async function kill(c: ChildProcess): Promise<void> {
-    if (c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => c.once("exit", () => resolve()));
-    c.kill("SIGKILL");
-    await exited;
-  }
 }
+
+/** SIGKILLs the server (a crash, as far as clients can tell) through its guard and waits until it is gone. */
+async function kill(guard: ChildProcess): Promise<void> {
+  if (guard.exitCode !== null || guard.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => guard.once("exit", () => resolve()));
+  guard.stdin?.end();
+  await exited;
+}
+
+/**
+ * `$@` is redis-server's arguments. fd 3 keeps the guard's stdin (background jobs get /dev/null otherwise); the
+ * watcher's `read` returns at EOF, i.e. when the parent closed the pipe or died. The shell exits with the server.
+ */
+const GUARD = 'exec 3<&0; redis-server "$@" </dev/null & pid=$!; (read _ <&3; kill -9 "$pid" 2>/dev/null) & wait "$pid"';
 
 function spawnReady(port: number, dir: string, timeoutMs: number): Promise<ChildProcess> {
   const args = [
@@ -76,7 +82,7 @@ function spawnReady(port: number, dir: string, timeoutMs: number): Promise<Child
     "--daemonize", "no",
     "--loglevel", "notice",
   ];
-  const child = spawn(BINARY, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("sh", ["-c", GUARD, "redis-server-guard", ...args], { stdio: ["pipe", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let output = "";
     const timer = setTimeout(() => fail(new Error(`redis-server did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
@@ -86,6 +92,7 @@ function spawnReady(port: number, dir: string, timeoutMs: number): Promise<Child
         clearTimeout(timer);
         // Keep draining so a chatty server never blocks on a full pipe.
         child.stdout?.removeListener("data", onData);
+        child.stderr?.removeListener("data", onData);
         child.stdout?.resume();
         child.stderr?.resume();
         resolve(child);
@@ -93,7 +100,7 @@ function spawnReady(port: number, dir: string, timeoutMs: number): Promise<Child
     };
     const fail = (error: Error) => {
       clearTimeout(timer);
-      child.kill("SIGKILL");
+      child.stdin?.end();
       reject(error);
     };
     child.stdout?.on("data", onData);

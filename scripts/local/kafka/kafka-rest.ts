@@ -83,7 +83,9 @@ export async function startKafkaRest(options: StartKafkaRestOptions): Promise<Ka
     const byPartition = new Map<string, number[]>();
     items.forEach((item, i) => {
       const key = `${item.topic}:${item.partition}`;
-      byPartition.set(key, [...(byPartition.get(key) ?? []), i]);
+      const indices = byPartition.get(key) ?? [];
+      indices.push(i);
+      byPartition.set(key, indices);
     });
     for (const indices of byPartition.values()) {
       const { topic, partition } = items[indices[0]!]!;

@@ -1,0 +1,24 @@
+import type { Card, Customer, Issuers, MerchantIndex } from "./population";
+import type { Rng } from "./prng";
+import type { StreamRecord, TxIds } from "./record";
+
+/** Shared state of one generation run, handed to every actor. */
+export interface World {
+  rng: Rng;
+  t0: number;
+  spanMs: number;
+  merchants: MerchantIndex;
+  customers: Customer[];
+  issuers: Issuers;
+  ids: TxIds;
+  /** Cards that passed a card-testing run: the ones later cashed out. */
+  compromised: Card[];
+}
+
+/** Something that produces records over time: a shopper or a fraud campaign. */
+export interface Actor {
+  /** Time (ms) of this actor's next record; Infinity when it has no more. */
+  next: number;
+  /** Produces the record due at `next`, then moves `next` forward. */
+  emit(): StreamRecord;
+}

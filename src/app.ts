@@ -7,11 +7,14 @@ import { secureHeaders } from "hono/secure-headers";
 import { fieldErrors } from "./errors/field-errors";
 import { ApiError, problem, problemResponse } from "./errors/problem";
 import { registerEntity } from "./routes/entity";
+import { recordFailures } from "./analytics/failures";
 import { registerHealth } from "./routes/health";
+import { registerMetrics } from "./routes/metrics";
 import { registerModel } from "./routes/model";
 import { registerRoot } from "./routes/root";
 import { registerScore } from "./routes/score";
 import { registerScoreBatch } from "./routes/score-batch";
+import { registerStats } from "./routes/stats";
 import { servicesFor, type AppEnv } from "./services";
 import { SERVICE } from "./version";
 
@@ -42,6 +45,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     await next();
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  app.use(recordFailures);
   app.use(
     methodNotAllowed({
       app,
@@ -56,6 +60,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerScore(app);
   registerScoreBatch(app);
   registerEntity(app);
+  registerMetrics(app);
+  registerStats(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -4,9 +4,9 @@ import { z } from "zod";
  * The Worker's configuration, from its bindings (wrangler.toml [vars] and secrets). Parsed once per isolate.
  * Missing optional services leave the scorer working with less (e.g. no Redis → neutral behaviour, flagged).
  */
-const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+export const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 /** An empty variable means "not set" (`wrangler dev --var X:` or an emptied dashboard field). */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+export const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 
 export const ConfigSchema = z.object({
   ENVIRONMENT: z.string().default("development"),
@@ -14,6 +14,21 @@ export const ConfigSchema = z.object({
   UPSTASH_REDIS_REST_TOKEN: optional(z.string()),
   /** Budget for the feature-store round trip; past it the score goes on without behavioural state. */
   REDIS_TIMEOUT_MS: ms(150),
+  /** Alerts (docs/alerts.md): which sink; unset → upstash when UPSTASH_KAFKA_REST_URL is set, else confluent when
+   * CONFLUENT_REST_URL is, else none. */
+  ALERT_SINK: optional(z.enum(["upstash", "confluent", "none"])),
+  ALERT_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/).default("fraud-alerts"),
+  /** Decisions at or above this level are alerted. */
+  ALERT_MIN_DECISION: z.enum(["approve", "review", "decline"]).default("review"),
+  /** How long the sink gets (retries included) before an alert is spilled to Redis for the scheduled replay. */
+  ALERT_BUDGET_MS: ms(15_000),
+  UPSTASH_KAFKA_REST_URL: optional(z.url()),
+  UPSTASH_KAFKA_REST_USERNAME: optional(z.string()),
+  UPSTASH_KAFKA_REST_PASSWORD: optional(z.string()),
+  CONFLUENT_REST_URL: optional(z.url()),
+  CONFLUENT_CLUSTER_ID: optional(z.string()),
+  CONFLUENT_API_KEY: optional(z.string()),
+  CONFLUENT_API_SECRET: optional(z.string()),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -1,3 +1,5 @@
+import { alertRuntimeFrom, type AlertRuntime } from "./alerts/runtime";
+import { snapshotStoreFrom, type SnapshotStore } from "./analytics/snapshot-store";
 import { configFrom, type Bindings, type Config } from "./config";
 import { defaultModel } from "./model/default-model";
 import type { FraudModel } from "./model/fraud-model";
@@ -11,6 +13,10 @@ export interface Services {
   store: FeatureStore | undefined;
   /** Failures this isolate has absorbed (the answer was degraded, not failed). */
   counters: { storeErrors: number };
+  /** High-risk decisions → Kafka, with the Redis spill (docs/alerts.md). */
+  alerts: AlertRuntime;
+  /** The exporter's metrics snapshot in Redis (docs/metrics.md); none without Redis. */
+  metrics: SnapshotStore | undefined;
 }
 
 const cache = new WeakMap<object, Services>();
@@ -19,7 +25,14 @@ export function servicesFor(env: Bindings): Services {
   let s = cache.get(env);
   if (!s) {
     const config = configFrom(env);
-    s = { config, model: defaultModel, store: featureStoreFrom(config), counters: { storeErrors: 0 } };
+    s = {
+      config,
+      model: defaultModel,
+      store: featureStoreFrom(config),
+      counters: { storeErrors: 0 },
+      alerts: alertRuntimeFrom(config),
+      metrics: snapshotStoreFrom(config),
+    };
     cache.set(env, s);
   }
   return s;

@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { kafkaCheck, spillCheck } from "../alerts/health";
 import type { AppEnv, Services } from "../services";
 import { SERVICE } from "../version";
 
@@ -8,6 +9,8 @@ const CheckSchema = z
     latency_ms: z.number().optional(),
     detail: z.string().optional(),
     failures: z.number().int().optional().openapi({ description: "Calls that failed in this isolate since it started (answers were degraded)" }),
+    backlog: z.number().int().optional().openapi({ description: "alert_spill: alerts waiting in Redis for replay to Kafka" }),
+    oldest_age_s: z.number().optional().openapi({ description: "alert_spill: age of the oldest waiting alert" }),
   })
   .openapi("DependencyCheck");
 
@@ -17,7 +20,7 @@ export const HealthSchema = z
       description: "ok: all dependencies up; degraded: scores are answered but without some dependency; down: scores cannot be answered",
     }),
     version: z.string(),
-    checks: z.object({ model: CheckSchema, redis: CheckSchema }),
+    checks: z.object({ model: CheckSchema, redis: CheckSchema, kafka: CheckSchema, alert_spill: CheckSchema }),
   })
   .openapi("Health");
 
@@ -53,8 +56,10 @@ async function redisCheck(services: Services): Promise<Check> {
 export function registerHealth(app: OpenAPIHono<AppEnv>) {
   app.openapi(healthRoute, async (c) => {
     const services = c.get("services");
-    const [model, redis] = await Promise.all([modelCheck(services), redisCheck(services)]);
-    const status = model.status !== "ok" ? "down" : redis.status === "ok" ? "ok" : "degraded";
-    return c.json({ status, version: SERVICE.version, checks: { model, redis } }, status === "down" ? 503 : 200);
+    const [model, redis, kafka, alert_spill] = await Promise.all([modelCheck(services), redisCheck(services), kafkaCheck(services.alerts), spillCheck(services.alerts)]);
+    // Alerting off by choice (not_configured) is not a degradation; a sink that fails, or alerts waiting, is.
+    const alertsOk = kafka.status !== "down" && alert_spill.status !== "down" && !alert_spill.backlog;
+    const status = model.status !== "ok" ? "down" : redis.status === "ok" && alertsOk ? "ok" : "degraded";
+    return c.json({ status, version: SERVICE.version, checks: { model, redis, kafka, alert_spill } }, status === "down" ? 503 : 200);
   });
 }

@@ -1,0 +1,85 @@
+import { FEATURE_NAMES, buildFeatureVector, toBehaviourEvent } from "../features";
+import type { Degradation } from "../schemas/score";
+import type { ItemOutcome } from "../scoring/score";
+import type { StoreItem } from "../store/feature-store";
+import { toDataPoints, type DecisionRecord } from "./decision-points";
+import { ERROR_DECISION, KEY_FEATURES } from "./schema";
+
+const KEY_COLUMNS = KEY_FEATURES.map((f) => FEATURE_NAMES.indexOf(f));
+
+/**
+ * What Analytics Engine records of a scoring run: each freshly scored transaction (replays were recorded when
+ * first scored). The country is the shopper's network country as the features see it; the amount is in USD so
+ * sums across currencies mean something. Key features come from the shared feature definition; they need no
+ * behavioural state, so empty states are passed and only the request-level columns are read.
+ */
+export function decisionRecords(items: readonly StoreItem[], outcomes: readonly ItemOutcome[], degraded: readonly Degradation[]): DecisionRecord[] {
+  const row = new Float32Array(FEATURE_NAMES.length);
+  return outcomes.flatMap((o, i): DecisionRecord[] => {
+    if (o.kind !== "scored") return [];
+    const { input } = items[i]!;
+    const event = toBehaviourEvent(input);
+    buildFeatureVector(input, {}, row, 0);
+    return [
+      {
+        merchant: input.tx.merchant.id,
+        decision: o.result.decision,
+        model_version: o.result.model.version,
+        colo: input.edge.colo ?? "",
+        country: event.country,
+        channel: input.tx.channel ?? "",
+        degraded: degraded.join("+"),
+        score: o.result.score,
+        latency_ms: o.result.timings.total_ms,
+        amount_usd: event.amount / 100,
+        features: KEY_COLUMNS.map((c) => row[c]!),
+      },
+    ];
+  });
+}
+
+/** A request that failed (5xx) instead of being scored: counted so error rates can be computed next to decisions. */
+export function failureRecord(merchant: string, latencyMs: number, colo: string | undefined): DecisionRecord {
+  return {
+    merchant,
+    decision: ERROR_DECISION,
+    model_version: "",
+    colo: colo ?? "",
+    country: "",
+    channel: "",
+    degraded: "",
+    score: 0,
+    latency_ms: latencyMs,
+    amount_usd: 0,
+    features: null,
+  };
+}
+
+/**
+ * Writes the records' data points (see toDataPoints for how a large batch fits AE's limit). Writes are fire and
+ * forget — AE buffers them — so a missing binding or a failing write never touches the response.
+ */
+export function writeDecisions(dataset: AnalyticsEngineDataset | undefined, records: readonly DecisionRecord[], scoreEdges: readonly number[]): number {
+  if (!dataset || records.length === 0) return 0;
+  const points = toDataPoints(records, scoreEdges);
+  try {
+    for (const p of points) dataset.writeDataPoint(p);
+  } catch (e) {
+    console.error("analytics: writeDataPoint failed", e);
+  }
+  return points.length;
+}
+
+/** A scoring run's data points, written after the response (the card gives the score bins for batch aggregation). */
+export async function recordRun(
+  dataset: AnalyticsEngineDataset | undefined,
+  model: () => Promise<{ card: { baselines: { score: { edges: number[] } } } }>,
+  items: readonly StoreItem[],
+  run: { outcomes: readonly ItemOutcome[]; degraded: readonly Degradation[] },
+): Promise<void> {
+  if (!dataset) return;
+  const records = decisionRecords(items, run.outcomes, run.degraded);
+  if (records.length === 0) return;
+  const { card } = await model();
+  writeDecisions(dataset, records, card.baselines.score.edges);
+}

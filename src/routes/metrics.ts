@@ -1,0 +1,50 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { SpillBacklog } from "../alerts/spill";
+import { renderPrometheus } from "../analytics/prometheus";
+import type { Snapshot } from "../analytics/snapshot";
+import { ApiError, ProblemSchema } from "../errors/problem";
+import type { AppEnv, Services } from "../services";
+
+export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+export const metricsRoute = createRoute({
+  method: "get",
+  path: "/metrics",
+  summary: "Service metrics for Prometheus",
+  description:
+    "The exporter Worker's latest snapshot (request rate, decision and error rates, latency quantiles, score distribution and PSI drift — globally and for the busiest merchants) plus the alert spill backlog, in the Prometheus text format. See docs/metrics.md.",
+  responses: {
+    200: { content: { [PROMETHEUS_CONTENT_TYPE]: { schema: z.string() } }, description: "Prometheus text exposition format 0.0.4" },
+    503: { content: { "application/problem+json": { schema: ProblemSchema } }, description: "Redis, where the snapshot lives, is not configured or not reachable" },
+  },
+});
+
+/** The snapshot, or undefined when none has been written yet; a 503 when Redis cannot be asked. */
+export async function currentSnapshot(services: Services): Promise<Snapshot | undefined> {
+  if (!services.metrics) throw new ApiError("store_unavailable", "Metrics live in Redis; UPSTASH_REDIS_REST_URL is not configured");
+  let read;
+  try {
+    read = await services.metrics.read();
+  } catch (e) {
+    console.error("metrics: reading the snapshot failed", e);
+    throw new ApiError("store_unavailable", "The metrics snapshot could not be read from Redis");
+  }
+  if (read.kind === "invalid") console.error(`metrics: ignoring a snapshot this version cannot read: ${read.detail}`);
+  return read.kind === "snapshot" ? read.snapshot : undefined;
+}
+
+async function liveBacklog(services: Services): Promise<SpillBacklog | undefined> {
+  try {
+    return await services.alerts.spill?.backlog();
+  } catch {
+    return undefined;
+  }
+}
+
+export function registerMetrics(app: OpenAPIHono<AppEnv>) {
+  app.openapi(metricsRoute, async (c) => {
+    const services = c.get("services");
+    const [snapshot, backlog] = await Promise.all([currentSnapshot(services), liveBacklog(services)]);
+    return c.text(renderPrometheus(snapshot, { now: Date.now(), backlog }), 200, { "content-type": PROMETHEUS_CONTENT_TYPE, "cache-control": "no-store" });
+  });
+}

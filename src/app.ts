@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
+import { registerSecuritySchemes } from "./auth/access";
 import { fieldErrors } from "./errors/field-errors";
 import { ApiError, problem, problemResponse } from "./errors/problem";
 import { registerEntity } from "./routes/entity";
@@ -12,7 +13,8 @@ import { registerHealth } from "./routes/health";
 import { registerMetrics } from "./routes/metrics";
 import { registerModel } from "./routes/model";
 import { registerRoot } from "./routes/root";
-import { registerScore } from "./routes/score";
+import { browserCors } from "./middleware/cors";
+import { registerScore, scoreRoute } from "./routes/score";
 import { registerScoreBatch } from "./routes/score-batch";
 import { registerStats } from "./routes/stats";
 import { servicesFor, type AppEnv } from "./services";
@@ -46,6 +48,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
   app.use(recordFailures);
+  // Before methodNotAllowed, which would refuse a preflight's OPTIONS. Keys are checked per route (src/auth/access.ts).
+  app.use(browserCors([{ path: scoreRoute.path, methods: ["POST"] }]));
   app.use(
     methodNotAllowed({
       app,
@@ -62,6 +66,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerEntity(app);
   registerMetrics(app);
   registerStats(app);
+  registerSecuritySchemes(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

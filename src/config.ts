@@ -14,6 +14,10 @@ export const ConfigSchema = z.object({
   UPSTASH_REDIS_REST_TOKEN: optional(z.string()),
   /** Budget for the feature-store round trip; past it the score goes on without behavioural state. */
   REDIS_TIMEOUT_MS: ms(150),
+  /** How long an isolate trusts an API key it looked up (docs/auth.md): also how long a revoked key may still work. */
+  AUTH_KEY_CACHE_TTL_MS: ms(30_000),
+  /** Bearer token Prometheus sends to GET /metrics (docs/auth.md); unset → /metrics refuses everyone. */
+  METRICS_TOKEN: optional(z.string().min(16)),
   /** Alerts (docs/alerts.md): which sink; unset → upstash when UPSTASH_KAFKA_REST_URL is set, else confluent when
    * CONFLUENT_REST_URL is, else none. */
   ALERT_SINK: optional(z.enum(["upstash", "confluent", "none"])),

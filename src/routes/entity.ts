@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { ENTITY_KINDS, type EntityState } from "../features";
 import { windows } from "../features/behaviour";
+import { keyAccess } from "../auth/access";
 import { ApiError, ProblemSchema } from "../errors/problem";
 import type { AppEnv } from "../services";
 
@@ -34,11 +35,16 @@ export const EntitySchema = z
   })
   .openapi("Entity");
 
+const access = keyAccess({ keys: ["secret"], scope: "entities:read" });
+
 export const entityRoute = createRoute({
   method: "get",
   path: "/v1/entities/{type}/{id}",
   summary: "An entity's behavioural state",
-  description: "The recent history the scorer holds for a card, device, IP or customer — for investigating a decision.",
+  description:
+    "The recent history the scorer holds for a card, device, IP or customer — for investigating a decision. Windows count the entity's activity everywhere (they are the model's inputs); `events` lists only the key merchant's own transactions, and an entity the merchant has not transacted with in 7 days is a 404.",
+  security: access.security,
+  middleware: access.middleware,
   request: {
     params: z.object({
       type: z.enum(ENTITY_KINDS).openapi({ param: { name: "type", in: "path" }, example: "card" }),
@@ -46,6 +52,7 @@ export const entityRoute = createRoute({
     }),
   },
   responses: {
+    ...access.responses,
     200: { content: { "application/json": { schema: EntitySchema } }, description: "The entity's state" },
     404: { content: { "application/problem+json": { schema: ProblemSchema } }, description: "Nothing is known about this entity" },
     503: { content: { "application/problem+json": { schema: ProblemSchema } }, description: "The feature store is not reachable" },
@@ -78,7 +85,11 @@ export function registerEntity(app: OpenAPIHono<AppEnv>) {
     } catch (e) {
       throw new ApiError("store_unavailable", e instanceof Error ? e.message : undefined);
     }
-    if (!state) throw new ApiError("not_found", `No ${type} ${id} in the last 7 days`);
+    // Other merchants' transactions stay theirs: only this merchant's events are listed, and an entity it never
+    // saw is reported as unknown rather than confirming that someone else did.
+    const { merchantId } = c.get("principal");
+    const own = state?.events.filter((e) => e.merchant === merchantId) ?? [];
+    if (!state || own.length === 0) throw new ApiError("not_found", `No ${type} ${id} in your transactions of the last 7 days`);
     return c.json(
       {
         type,
@@ -86,7 +97,7 @@ export function registerEntity(app: OpenAPIHono<AppEnv>) {
         first_seen: iso(state.firstSeen),
         last_seen: iso(state.lastSeen),
         windows: summary(state, Date.now()),
-        events: state.events.map((e) => ({
+        events: own.map((e) => ({
           at: new Date(e.t).toISOString(),
           transaction_id: e.id,
           amount_usd_cents: e.amount,

@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { SpillBacklog } from "../alerts/spill";
 import { renderPrometheus } from "../analytics/prometheus";
+import { METRICS_SCHEME, requireMetricsToken } from "../auth/metrics-token";
 import type { Snapshot } from "../analytics/snapshot";
 import { ApiError, ProblemSchema } from "../errors/problem";
 import type { AppEnv, Services } from "../services";
@@ -12,8 +13,11 @@ export const metricsRoute = createRoute({
   path: "/metrics",
   summary: "Service metrics for Prometheus",
   description:
-    "The exporter Worker's latest snapshot (request rate, decision and error rates, latency quantiles, score distribution and PSI drift — globally and for the busiest merchants) plus the alert spill backlog, in the Prometheus text format. See docs/metrics.md.",
+    "The exporter Worker's latest snapshot (request rate, decision and error rates, latency quantiles, score distribution and PSI drift — globally and for the busiest merchants) plus the alert spill backlog, in the Prometheus text format. See docs/metrics.md. Operators only: `Authorization: Bearer <METRICS_TOKEN>` (docs/auth.md).",
+  security: [{ [METRICS_SCHEME]: [] }],
+  middleware: [requireMetricsToken],
   responses: {
+    401: { content: { "application/problem+json": { schema: ProblemSchema } }, description: "Missing or wrong METRICS_TOKEN (or none configured)" },
     200: { content: { [PROMETHEUS_CONTENT_TYPE]: { schema: z.string() } }, description: "Prometheus text exposition format 0.0.4" },
     503: { content: { "application/problem+json": { schema: ProblemSchema } }, description: "Redis, where the snapshot lives, is not configured or not reachable" },
   },

@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { keyAccess } from "../auth/access";
 import { ProblemSchema } from "../errors/problem";
 import { loadModel } from "../scoring/load-model";
 import type { AppEnv } from "../services";
@@ -18,12 +19,17 @@ export const ModelInfoSchema = z
   })
   .openapi("ModelInfo");
 
+const access = keyAccess({ keys: ["secret"], scope: "model:read" });
+
 export const modelRoute = createRoute({
   method: "get",
   path: "/v1/model",
   summary: "The live model",
   description: "Id, version, input features in order, decision thresholds and evaluation metrics of the model answering scores.",
+  security: access.security,
+  middleware: access.middleware,
   responses: {
+    ...access.responses,
     200: { content: { "application/json": { schema: ModelInfoSchema } }, description: "The live model" },
     503: { content: { "application/problem+json": { schema: ProblemSchema } }, description: "The model could not be loaded" },
   },

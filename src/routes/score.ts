@@ -1,9 +1,12 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { keyAccess } from "../auth/access";
+import { forMerchant } from "../auth/merchant-scope";
 import { ApiError, ProblemSchema } from "../errors/problem";
 import { jsonBody } from "../middleware/json-body";
 import { panGuard } from "../middleware/pan-guard";
+import { withRequestDegradations } from "../middleware/rate-limit";
 import { ScoreResultSchema } from "../schemas/score";
-import { TransactionSchema } from "../schemas/transaction";
+import { TransactionRequestSchema } from "../schemas/transaction";
 import { afterResponse } from "../scoring/after-response";
 import { edgeContext } from "../scoring/edge";
 import { toStoreItem } from "../scoring/item";
@@ -13,6 +16,8 @@ import type { AppEnv } from "../services";
 
 export const MAX_SCORE_BODY_BYTES = 64 * 1024;
 
+const access = keyAccess({ keys: ["publishable", "secret"], scope: "score" });
+
 const problems = (description: string) => ({ content: { "application/problem+json": { schema: ProblemSchema } }, description });
 
 export const scoreRoute = createRoute({
@@ -21,16 +26,18 @@ export const scoreRoute = createRoute({
   summary: "Score one transaction",
   description:
     "Returns a fraud score, a decision and the features that drove it. The same `transaction_id` (or `Idempotency-Key` header) within 24 h returns the stored answer without counting the transaction twice.",
-  middleware: [jsonBody(MAX_SCORE_BODY_BYTES), panGuard] as const,
+  security: access.security,
+  middleware: [...access.middleware, jsonBody(MAX_SCORE_BODY_BYTES), panGuard] as const,
   request: {
     headers: z.object({
       "idempotency-key": z.string().min(1).max(128).optional().openapi({
         description: "Optional; defaults to the transaction id. Scoped to the merchant, kept 24 h.",
       }),
     }),
-    body: { content: { "application/json": { schema: TransactionSchema } }, required: true },
+    body: { content: { "application/json": { schema: TransactionRequestSchema } }, required: true },
   },
   responses: {
+    ...access.responses,
     200: { content: { "application/json": { schema: ScoreResultSchema } }, description: "The decision" },
     400: problems("Malformed JSON, invalid fields (every offending field listed) or a card number in the body"),
     409: problems("A request with this transaction id / idempotency key is still being answered"),
@@ -42,10 +49,10 @@ export const scoreRoute = createRoute({
 
 export function registerScore(app: OpenAPIHono<AppEnv>) {
   app.openapi(scoreRoute, async (c) => {
-    const tx = c.req.valid("json");
+    const tx = forMerchant(c.req.valid("json"), c.get("principal"));
     const services = c.get("services");
     const item = toStoreItem(tx, edgeContext(c.req.raw), Date.now(), c.req.valid("header")["idempotency-key"]);
-    const run = await scoreItems([item], await scoreDeps(services), c.get("startedAt"));
+    const run = withRequestDegradations(c, await scoreItems([item], await scoreDeps(services), c.get("startedAt")));
     const outcome = run.outcomes[0]!;
     if (outcome.kind === "in_progress") throw new ApiError("idempotency_in_progress");
     if (outcome.kind === "replay") {

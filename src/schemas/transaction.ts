@@ -93,6 +93,19 @@ export const TransactionSchema = z
 
 export type Transaction = z.infer<typeof TransactionSchema>;
 
+/**
+ * A transaction as a caller sends it to the score routes: the API key names the merchant, so `merchant` and
+ * `merchant.id` may be left out; a given id must be the key's merchant (src/auth/merchant-scope.ts).
+ */
+export const TransactionRequestSchema = TransactionSchema.extend({
+  merchant: TransactionSchema.shape.merchant
+    .extend({
+      id: id("m_demo").optional().openapi({ description: "Defaults to the API key's merchant; when given it must be that merchant." }),
+    })
+    .optional(),
+}).openapi("TransactionRequest");
+export type TransactionRequest = z.infer<typeof TransactionRequestSchema>;
+
 /** What the edge knows about the caller's network, from `request.cf` (or recorded with the data in training). */
 export interface EdgeContext {
   country?: string;

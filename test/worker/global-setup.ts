@@ -2,6 +2,7 @@ import { createServer as createHttpServer } from "node:http";
 import { createServer as createTcpServer, type Socket } from "node:net";
 import { tsImport } from "tsx/esm/api";
 import type { TestProject } from "vitest/node";
+import { TEST_KEYS } from "./auth/keys";
 
 // Loaded by Node itself (through tsx), not through this project's Vite: the workerd resolve conditions Vite
 // uses here would hand Node-only packages (ioredis) their browser builds.
@@ -21,9 +22,25 @@ export default async function setup(project: TestProject) {
   const { startLocalStack } = (await local("../../scripts/local/stack.ts")) as typeof import("../../scripts/local/stack");
   const stack = await startLocalStack({ backend: "redis-server", redisToken: REDIS_TOKEN });
   const redis = stack.redisServer!;
+  // The keys the tests send (auth/keys.ts), stored the way `npm run dev` stores the demo merchant's.
+  const { seedKeys } = (await local("../../scripts/seed-demo.ts")) as typeof import("../../scripts/seed-demo");
+  await seedKeys(stack.env, TEST_KEYS);
+  // The REST endpoint reconnects to a restarted redis-server with a short backoff: retry until it answers.
+  const reseedKeys = async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await seedKeys(stack.env, TEST_KEYS);
+      } catch (e) {
+        if (attempt === 50) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
 
   const control = createHttpServer((req, res) => {
-    const act = req.url === "/redis/stop" ? redis.stop() : req.url === "/redis/start" ? redis.restart() : undefined;
+    // A restarted redis-server is empty (no persistence): the suite's keys are stored again, as after a real
+    // Redis loss an operator would restore them, so later tests still authenticate.
+    const act = req.url === "/redis/stop" ? redis.stop() : req.url === "/redis/start" ? redis.restart().then(reseedKeys) : undefined;
     if (!act) {
       res.writeHead(404).end();
       return;

@@ -1,4 +1,5 @@
 import { SELF } from "cloudflare:test";
+import { TEST_SECRET_KEY } from "./auth/keys";
 
 export const BASE = "http://scorer.test";
 
@@ -25,12 +26,20 @@ export function transaction(overrides: Record<string, unknown> = {}): Record<str
   return base;
 }
 
+/** The Authorization header for a key. */
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+/** Requests send the suite's secret key (merchant m_test) unless `headers` carries another `authorization`. */
 export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return SELF.fetch(`${BASE}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", ...bearer(TEST_SECRET_KEY), ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
+}
+
+export function getWithKey(path: string, headers: Record<string, string> = {}): Promise<Response> {
+  return SELF.fetch(`${BASE}${path}`, { headers: { ...bearer(TEST_SECRET_KEY), ...headers } });
 }
 
 export interface ProblemBody {

@@ -1,6 +1,5 @@
-import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BASE, postJson, transaction, type ProblemBody } from "../helpers";
+import { getWithKey, postJson, transaction, type ProblemBody } from "../helpers";
 
 interface EntityBody {
   type: string;
@@ -19,7 +18,7 @@ describe("GET /v1/entities/{type}/{id}", () => {
     for (const tx of [at(3 * 86400_000, "d1"), at(2 * 3600_000, "d2"), at(60_000, "d3")]) {
       expect((await postJson("/v1/score", tx)).status).toBe(200);
     }
-    const res = await SELF.fetch(`${BASE}/v1/entities/card/${fingerprint}`);
+    const res = await getWithKey(`/v1/entities/card/${fingerprint}`);
     expect(res.status).toBe(200);
     const body = await res.json<EntityBody>();
     expect(body.events).toHaveLength(3);
@@ -32,10 +31,10 @@ describe("GET /v1/entities/{type}/{id}", () => {
   });
 
   it("404 for an unknown entity, 400 for an unknown type", async () => {
-    const unknown = await SELF.fetch(`${BASE}/v1/entities/card/never_seen_${crypto.randomUUID()}`);
+    const unknown = await getWithKey(`/v1/entities/card/never_seen_${crypto.randomUUID()}`);
     expect(unknown.status).toBe(404);
     expect((await unknown.json<ProblemBody>()).code).toBe("not_found");
-    const badType = await SELF.fetch(`${BASE}/v1/entities/planet/mars`);
+    const badType = await getWithKey(`/v1/entities/planet/mars`);
     expect(badType.status).toBe(400);
     expect((await badType.json<ProblemBody>()).errors![0]!.path).toBe("param.type");
   });

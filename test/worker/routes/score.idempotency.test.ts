@@ -1,6 +1,6 @@
-import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BASE, postJson, transaction, type ProblemBody } from "../helpers";
+import { OTHER_MERCHANT, OTHER_SECRET_KEY } from "../auth/keys";
+import { bearer, getWithKey, postJson, transaction, type ProblemBody } from "../helpers";
 
 interface Scored {
   transaction_id: string;
@@ -20,7 +20,7 @@ async function repeatUntilStored(body: unknown, headers: Record<string, string> 
 }
 
 async function cardEvents(fingerprint: string): Promise<number> {
-  const res = await SELF.fetch(`${BASE}/v1/entities/card/${fingerprint}`);
+  const res = await getWithKey(`/v1/entities/card/${fingerprint}`);
   return (await res.json<{ events: unknown[] }>()).events.length;
 }
 
@@ -50,7 +50,7 @@ describe("POST /v1/score — idempotency", () => {
   it("another merchant with the same transaction id is not a replay", async () => {
     const tx = transaction();
     await postJson("/v1/score", tx);
-    const other = await postJson("/v1/score", { ...tx, merchant: { id: "m_other" } });
+    const other = await postJson("/v1/score", { ...tx, merchant: { id: OTHER_MERCHANT } }, bearer(OTHER_SECRET_KEY));
     expect(other.status).toBe(200);
     expect(other.headers.get("idempotent-replayed")).toBeNull();
   });

@@ -1,7 +1,8 @@
 import { SELF, createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import { createApp } from "../../../src/app";
-import { BASE, postJson, transaction } from "../helpers";
+import { TEST_SECRET_KEY } from "../auth/keys";
+import { BASE, bearer, postJson, transaction } from "../helpers";
 
 interface Scored {
   score: number;
@@ -10,33 +11,38 @@ interface Scored {
   timings: { total_ms: number };
 }
 
-/** The app with other bindings than the test Worker's (a wrong token, an endpoint that never answers). */
+/**
+ * The app with other bindings than the test Worker's (a wrong token, an endpoint that never answers). Its key is
+ * verified first through the working Redis, as it would have been by the isolate's earlier traffic: a key the
+ * isolate has not verified cannot be accepted while Redis is down (test/worker/auth/outage.test.ts).
+ */
 async function scoreWith(bindings: Record<string, string>, body: unknown): Promise<Response> {
   const app = createApp();
-  const ctx = createExecutionContext();
-  const res = await app.fetch(
-    new Request(`${BASE}/v1/score`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
-    { ...env, ...bindings },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return res;
+  const call = async (path: string, init: RequestInit, bindings: Record<string, string>) => {
+    const ctx = createExecutionContext();
+    const res = await app.fetch(new Request(`${BASE}${path}`, { ...init, headers: { ...bearer(TEST_SECRET_KEY), ...init.headers } }), { ...env, ...bindings }, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  };
+  expect((await call("/v1/model", {}, {})).status).toBe(200);
+  return call("/v1/score", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, bindings);
 }
 
 const control = (action: "stop" | "start") => fetch(`${inject("controlUrl")}/redis/${action}`, { method: "POST" });
 
 describe("when Redis fails, scores degrade instead of failing", () => {
-  it("a wrong token: 200 with degraded features, not a 5xx", async () => {
+  // Redis refusing everything also means the rate limit cannot be checked: the request goes on, and says so.
+  it("a wrong token: 200 with degraded features (and rate limit), not a 5xx", async () => {
     const res = await scoreWith({ UPSTASH_REDIS_REST_TOKEN: "wrong" }, transaction());
     expect(res.status).toBe(200);
-    expect((await res.json<Scored>()).degraded).toEqual(["features"]);
+    expect((await res.json<Scored>()).degraded).toEqual(["features", "rate_limit"]);
   });
 
   it("an endpoint that never answers: cut off at REDIS_TIMEOUT_MS", async () => {
     const started = Date.now();
     const res = await scoreWith({ UPSTASH_REDIS_REST_URL: inject("hangingUrl"), REDIS_TIMEOUT_MS: "150" }, transaction());
     expect(res.status).toBe(200);
-    expect((await res.json<Scored>()).degraded).toEqual(["features"]);
+    expect((await res.json<Scored>()).degraded).toEqual(["features", "rate_limit"]);
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -49,7 +55,7 @@ describe("when Redis fails, scores degrade instead of failing", () => {
       for (let i = 0; i < 5; i++) {
         const res = await postJson("/v1/score", transaction());
         expect(res.status).toBe(200);
-        expect((await res.json<Scored>()).degraded).toEqual(["features"]);
+        expect((await res.json<Scored>()).degraded).toEqual(["features", "rate_limit"]);
       }
       const h = await SELF.fetch(`${BASE}/health`);
       const body = await h.json<{ status: string; checks: { redis: { status: string; failures: number } } }>();

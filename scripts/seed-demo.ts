@@ -1,0 +1,67 @@
+/**
+ * The demo merchant and its FIXED API keys (docs/auth.md § Local demo), stored idempotently so the README's
+ * requests and the example checkout page work against `npm run dev` unchanged. Test keys only: a live deployment
+ * refuses them, and they are public — never store them in a database anything real reads.
+ *   npx tsx scripts/seed-demo.ts     (UPSTASH_REDIS_REST_URL/TOKEN default to the local stack's)
+ */
+import { pathToFileURL } from "node:url";
+import { recordFor, type KeySpec } from "../src/auth/key-lifecycle";
+import { KeyStore } from "../src/auth/key-store";
+import { LOCAL_DEFAULTS } from "./local/stack";
+
+export const DEMO_MERCHANT_ID = "m_demo";
+export const DEMO_SECRET_KEY = "sk_test_demo_00000000000000000000000000";
+export const DEMO_PUBLISHABLE_KEY = "pk_test_demo_00000000000000000000000000";
+/** The scorer under `npm run dev` (for /docs) and the example checkout page (examples/checkout, port 8788). */
+export const DEMO_ORIGINS = ["http://127.0.0.1:8787", "http://localhost:8787", "http://127.0.0.1:8788", "http://localhost:8788"];
+
+export interface RedisEnv {
+  UPSTASH_REDIS_REST_URL: string;
+  UPSTASH_REDIS_REST_TOKEN: string;
+}
+
+/** A key whose string is chosen in advance (demo and test fixtures), with what it may do. */
+export interface FixedKey {
+  key: string;
+  spec: KeySpec;
+}
+
+export const DEMO_KEYS: FixedKey[] = [
+  { key: DEMO_SECRET_KEY, spec: { kind: "secret", mode: "test", merchantId: DEMO_MERCHANT_ID, label: "demo secret key (local only)" } },
+  {
+    key: DEMO_PUBLISHABLE_KEY,
+    spec: { kind: "publishable", mode: "test", merchantId: DEMO_MERCHANT_ID, allowedOrigins: DEMO_ORIGINS, label: "demo publishable key (local only)" },
+  },
+];
+
+/** A fixed creation time keeps the stored records byte-identical across runs: seeding twice changes nothing. */
+const SEEDED_AT = new Date("2026-01-01T00:00:00Z");
+
+/** Stores each key as specified (replacing an earlier record of it, e.g. a revoked demo key comes back). */
+export async function seedKeys(env: RedisEnv, keys: readonly FixedKey[]): Promise<void> {
+  const store = new KeyStore({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: 10_000 });
+  for (const { key, spec } of keys) await store.put(await recordFor(key, spec, SEEDED_AT));
+}
+
+/** The demo merchant `m_demo` with DEMO_SECRET_KEY and DEMO_PUBLISHABLE_KEY (allowed from DEMO_ORIGINS). */
+export function seedDemoMerchant(env: RedisEnv): Promise<void> {
+  return seedKeys(env, DEMO_KEYS);
+}
+
+async function main(): Promise<void> {
+  const env = {
+    UPSTASH_REDIS_REST_URL: process.env.UPSTASH_REDIS_REST_URL ?? `http://127.0.0.1:${LOCAL_DEFAULTS.redisRestPort}`,
+    UPSTASH_REDIS_REST_TOKEN: process.env.UPSTASH_REDIS_REST_TOKEN ?? LOCAL_DEFAULTS.redisToken,
+  };
+  await seedDemoMerchant(env);
+  console.log(`seeded demo merchant ${DEMO_MERCHANT_ID} at ${env.UPSTASH_REDIS_REST_URL}`);
+  console.log(`  secret key       ${DEMO_SECRET_KEY}`);
+  console.log(`  publishable key  ${DEMO_PUBLISHABLE_KEY}  (origins: ${DEMO_ORIGINS.join(", ")})`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

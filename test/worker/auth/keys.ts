@@ -1,0 +1,18 @@
+import type { FixedKey } from "../../../scripts/seed-demo";
+
+/**
+ * The keys every Worker test sends by default, seeded by global-setup.ts (seedKeys, as `npm run dev` seeds the
+ * demo merchant). Their limits are high so the suite's own traffic never trips them; rate limiting has its own
+ * tests with keys made for it. Plain constants: imported both in Node (global setup) and inside workerd.
+ */
+export const TEST_MERCHANT = "m_test";
+export const TEST_SECRET_KEY = "sk_test_worker_suite_m_test_secret";
+export const OTHER_MERCHANT = "m_other";
+export const OTHER_SECRET_KEY = "sk_test_worker_suite_m_other_secret";
+
+const unthrottled = { requests: 1_000_000, window_s: 60 };
+
+export const TEST_KEYS: FixedKey[] = [
+  { key: TEST_SECRET_KEY, spec: { kind: "secret", mode: "test", merchantId: TEST_MERCHANT, rateLimit: unthrottled, label: "worker tests" } },
+  { key: OTHER_SECRET_KEY, spec: { kind: "secret", mode: "test", merchantId: OTHER_MERCHANT, rateLimit: unthrottled, label: "worker tests, second merchant" } },
+];

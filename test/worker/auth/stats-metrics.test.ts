@@ -50,7 +50,13 @@ describe("GET /metrics — the operator's METRICS_TOKEN, no API key", () => {
     const ok = await callWith(token, "/metrics", { headers: { authorization: `Bearer ${token.METRICS_TOKEN}` } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toContain("text/plain");
-    for (const headers of [{}, { authorization: `Bearer ${token.METRICS_TOKEN}x` }, { authorization: `Bearer ${TEST_SECRET_KEY}` }, { authorization: token.METRICS_TOKEN }]) {
+    const wrong: Record<string, string>[] = [
+      {},
+      { authorization: `Bearer ${token.METRICS_TOKEN}x` },
+      { authorization: `Bearer ${TEST_SECRET_KEY}` },
+      { authorization: token.METRICS_TOKEN },
+    ];
+    for (const headers of wrong) {
       const res = await callWith(token, "/metrics", { headers });
       expect(res.status).toBe(401);
       expect((await res.json<ProblemBody>()).code).toBe("unauthorized");

@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineProject } from "vitest/config";
+import { TEST_METRICS_TOKEN } from "./auth/keys";
 
 /**
  * Tests that run inside workerd, against the Worker as wrangler builds it (wrangler.toml: rules, vars), with a
@@ -18,6 +19,8 @@ export default defineProject({
           UPSTASH_REDIS_REST_TOKEN: inject("redisRestToken"),
           // Generous: the shared CI machine is slow; the timeout path has its own test with a short budget.
           REDIS_TIMEOUT_MS: "2000",
+          // API keys are seeded by global-setup.ts (auth/keys.ts); /metrics takes this operator token instead.
+          METRICS_TOKEN: TEST_METRICS_TOKEN,
         },
       },
     })),

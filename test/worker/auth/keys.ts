@@ -10,6 +10,9 @@ export const TEST_SECRET_KEY = "sk_test_worker_suite_m_test_secret";
 export const OTHER_MERCHANT = "m_other";
 export const OTHER_SECRET_KEY = "sk_test_worker_suite_m_other_secret";
 
+/** The test Worker's METRICS_TOKEN (vitest.config.ts bindings): what the operator's Prometheus sends to /metrics. */
+export const TEST_METRICS_TOKEN = "metrics_token_worker_suite_0123456789";
+
 const unthrottled = { requests: 1_000_000, window_s: 60 };
 
 export const TEST_KEYS: FixedKey[] = [

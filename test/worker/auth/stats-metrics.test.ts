@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { emptyStats, SNAPSHOT_VERSION, type Snapshot } from "../../../src/analytics/snapshot";
 import { SnapshotStore } from "../../../src/analytics/snapshot-store";
-import { TEST_SECRET_KEY } from "./keys";
+import { TEST_METRICS_TOKEN, TEST_SECRET_KEY } from "./keys";
 import type { ProblemBody } from "../helpers";
 import { call, callWith, freshMerchant, newKey } from "./helpers";
 
@@ -43,28 +43,26 @@ describe("GET /v1/stats — a merchant's own figures only", () => {
 });
 
 describe("GET /metrics — the operator's METRICS_TOKEN, no API key", () => {
-  const token = { METRICS_TOKEN: "metrics-token-for-tests-0123456789" };
-
   it("200 with the token; 401 without it, with a wrong one, or with an API key", async () => {
     await writeSnapshot(snapshotOf({ m_a: 1 }));
-    const ok = await callWith(token, "/metrics", { headers: { authorization: `Bearer ${token.METRICS_TOKEN}` } });
+    const ok = await call("/metrics", { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toContain("text/plain");
     const wrong: Record<string, string>[] = [
       {},
-      { authorization: `Bearer ${token.METRICS_TOKEN}x` },
+      { authorization: `Bearer ${TEST_METRICS_TOKEN}x` },
       { authorization: `Bearer ${TEST_SECRET_KEY}` },
-      { authorization: token.METRICS_TOKEN },
+      { authorization: TEST_METRICS_TOKEN },
     ];
     for (const headers of wrong) {
-      const res = await callWith(token, "/metrics", { headers });
+      const res = await call("/metrics", { headers });
       expect(res.status).toBe(401);
       expect((await res.json<ProblemBody>()).code).toBe("unauthorized");
     }
   });
 
   it("refuses everyone when no METRICS_TOKEN is configured", async () => {
-    const res = await call("/metrics", { headers: { authorization: "Bearer " } });
+    const res = await callWith({ METRICS_TOKEN: "" }, "/metrics", { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
     expect(res.status).toBe(401);
     expect((await res.json<ProblemBody>()).detail).toContain("METRICS_TOKEN is not set");
   });

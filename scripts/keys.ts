@@ -65,7 +65,7 @@ async function findKey(store: KeyStore, merchant: string, id: string | undefined
 }
 
 /** Runs one command; returns what to print. Exported so tests drive the tool in-process. */
-export async function runKeys(argv: string[], env: Record<string, string | undefined>): Promise<string[]> {
+export async function runKeys(argv: string[], env: { UPSTASH_REDIS_REST_URL?: string; UPSTASH_REDIS_REST_TOKEN?: string }): Promise<string[]> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -41,15 +41,14 @@ interface Shown {
 async function payOn(page: Page, card: string): Promise<Shown> {
   await page.fill("#card", card);
   await page.click("#pay");
-  await page.waitForFunction(() => {
-    const pay = document.getElementById("pay") as HTMLButtonElement;
-    return !pay.disabled && document.getElementById("decision")!.dataset.decision !== "";
-  });
-  const shown = await page.evaluate(() => {
-    const d = document.getElementById("decision")!;
-    return { ok: d.dataset.ok === "true", decision: d.dataset.decision!, text: d.textContent!, details: document.getElementById("result")!.textContent! };
-  });
-  return { ...shown, details: JSON.parse(shown.details) as Record<string, unknown> };
+  // The page re-enables Pay once the script has answered (a string: it runs in the page, not in Node).
+  await page.waitForFunction(`!document.getElementById("pay").disabled && document.getElementById("decision").dataset.decision !== ""`);
+  return {
+    ok: (await page.getAttribute("#decision", "data-ok")) === "true",
+    decision: (await page.getAttribute("#decision", "data-decision")) ?? "",
+    text: (await page.textContent("#decision")) ?? "",
+    details: JSON.parse((await page.textContent("#result")) ?? "null") as Record<string, unknown>,
+  };
 }
 
 async function openCheckout(site: CheckoutServer, key?: string): Promise<Page> {

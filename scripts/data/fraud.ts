@@ -15,7 +15,7 @@ import { FRAUDSTER_COUNTRIES, country, type MccGroupName, type PriceStyle } from
 const FRAUDSTER_PICKER = new WeightedPicker(FRAUDSTER_COUNTRIES.map(([c]) => c), FRAUDSTER_COUNTRIES.map(([, w]) => w));
 /** Share of campaigns nobody ever reports (their rows are labelled legitimate), and of single rows missed. */
 const UNREPORTED_CAMPAIGN: Record<Exclude<Typology, "legit" | "friendly_fraud">, number> = {
-  card_testing: 0.15,
+  card_testing: 0.06,
   account_takeover: 0.04,
   bust_out: 0.04,
   geo_mismatch: 0.05,
@@ -115,12 +115,16 @@ export class CardTesting extends Campaign {
   private readonly guest: "none" | "throwaway" | "single";
   private readonly account = `cus_${this.w.rng.hex(10)}`;
   private readonly bot: boolean;
+  /** Low and slow: a fresh device and proxy per attempt, minutes apart — nothing links the attempts. */
+  private readonly distributed: boolean;
   private card: Card;
 
   constructor(w: World, start: number) {
     const { rng } = w;
-    const manyCards = rng.chance(0.7);
+    const distributed = rng.chance(0.25);
+    const manyCards = distributed || rng.chance(0.7);
     super(w, start, manyCards ? rng.int(10, 70) : rng.int(5, 25), "card_testing");
+    this.distributed = distributed;
     this.manyCards = manyCards;
     this.merchant = onlineMerchant(w, ["digital_goods", "digital_goods", "other", "retail"], COUNTRY_PICKER.pick(rng).code);
     this.devices = Array.from({ length: rng.chance(0.3) ? 3 : 1 }, () => `dev_${rng.hex(12)}`);
@@ -142,10 +146,11 @@ export class CardTesting extends Campaign {
 
   protected attempt(t: number) {
     const { rng } = this.w;
-    if (this.manyCards && rng.chance(0.75)) this.card = this.stolenCard();
+    if (this.manyCards && (this.distributed || rng.chance(0.75))) this.card = this.stolenCard();
     // rotating residential proxies when not on a hosting exit
-    const net = this.exit ? hosting(rng, this.exit) : residential(rng, COUNTRY_PICKER.pick(rng).code);
-    const tx = this.online(t, this.merchant, this.card, rng.uniform(0.5, 3), rng.chance(0.5) ? "round" : "exact", rng.pick(this.devices), net);
+    const net = this.exit && !this.distributed ? hosting(rng, this.exit) : residential(rng, COUNTRY_PICKER.pick(rng).code);
+    const device = this.distributed ? `dev_${rng.hex(12)}` : rng.pick(this.devices);
+    const tx = this.online(t, this.merchant, this.card, rng.uniform(0.5, 3), rng.chance(0.5) ? "round" : "exact", device, net);
     if (rng.chance(0.6)) tx.billing_country = this.card.tx.country;
     if (this.guest !== "none") {
       const throwaway = this.guest === "throwaway";
@@ -159,7 +164,7 @@ export class CardTesting extends Campaign {
   }
 
   protected gap(): number {
-    return this.w.rng.exponential(this.bot ? 15_000 : 90_000);
+    return this.w.rng.exponential(this.distributed ? 6 * MINUTE_MS : this.bot ? 15_000 : 90_000);
   }
 }
 
@@ -167,19 +172,28 @@ export class CardTesting extends Campaign {
 export class AccountTakeover extends Campaign {
   static readonly meanRows = 2.5;
   private readonly victim: Customer;
-  private readonly device = `dev_${this.w.rng.hex(12)}`;
+  private readonly device: string;
   private readonly net: () => Network;
   private readonly shipTo: string;
 
   constructor(w: World, start: number) {
     const { rng } = w;
     super(w, start, rng.int(1, 4), "account_takeover");
-    this.victim = victim(w, start);
-    const home = this.victim.country.code;
+    const v = (this.victim = victim(w, start));
+    const home = v.country.code;
     const where = rng.next();
-    const fixed = where < 0.45 ? residential(rng, otherCountry(rng, home)) : where < 0.75 ? hosting(rng) : residential(rng, home);
-    this.net = () => (rng.chance(0.8) ? fixed : { ...fixed, ip: ipv4(fixed.asn, rng) });
-    this.shipTo = rng.chance(0.55) ? otherCountry(rng, home) : home;
+    if (where < 0.2) {
+      // remote-access malware or a hijacked session: the victim's own device and home network
+      this.device = v.phone.id;
+      const h = v.household;
+      const fixed = { ip: h.homeIp, asn: h.homeAsn, country: home, colo: colo(home, rng) };
+      this.net = () => fixed;
+    } else {
+      this.device = `dev_${rng.hex(12)}`;
+      const fixed = where < 0.55 ? residential(rng, otherCountry(rng, home)) : where < 0.8 ? hosting(rng) : residential(rng, home);
+      this.net = () => (rng.chance(0.8) ? fixed : { ...fixed, ip: ipv4(fixed.asn, rng) });
+    }
+    this.shipTo = rng.chance(0.5) ? otherCountry(rng, home) : home;
   }
 
   protected attempt(t: number) {
@@ -212,6 +226,7 @@ export class BustOut extends Campaign {
   private usd: number;
   private readonly growth: number;
   private meanGap: number;
+  private readonly acceleration: number;
   private step = 0;
 
   constructor(w: World, start: number) {
@@ -227,8 +242,11 @@ export class BustOut extends Campaign {
     this.email = randomEmail(rng, 0.3);
     this.createdAt = start - rng.uniform(0, 5) * DAY_MS;
     this.usd = rng.uniform(15, 45);
-    this.growth = rng.uniform(1.2, 1.6);
-    this.meanGap = rng.uniform(1, 4) * HOUR_MS;
+    // most cash out within hours; some go low and slow over days to stay under velocity rules
+    const slow = rng.chance(0.35);
+    this.growth = slow ? rng.uniform(1.08, 1.3) : rng.uniform(1.2, 1.6);
+    this.meanGap = (slow ? rng.uniform(8, 24) : rng.uniform(1, 4)) * HOUR_MS;
+    this.acceleration = slow ? 0.9 : 0.7;
   }
 
   protected attempt(t: number) {
@@ -247,7 +265,7 @@ export class BustOut extends Campaign {
 
   protected gap(): number {
     const g = this.w.rng.exponential(this.meanGap);
-    this.meanGap *= 0.7;
+    this.meanGap *= this.acceleration;
     return g;
   }
 }
@@ -268,8 +286,9 @@ export class GeoMismatch extends Campaign {
     super(w, start, rng.int(1, 3), "geo_mismatch");
     this.card = rng.chance(0.7) ? w.issuers.newCard(rng, COUNTRY_PICKER.pick(rng).code) : rng.pick(victim(w, start).cards);
     const a = this.card.tx.country;
-    const b = otherCountry(rng, a);
-    this.net = rng.chance(0.7) ? residential(rng, b) : hosting(rng);
+    const where = rng.next();
+    // a residential proxy in the card's own country hides all but the shipping address
+    this.net = where < 0.3 ? residential(rng, a) : where < 0.8 ? residential(rng, otherCountry(rng, a)) : hosting(rng);
     this.shipTo = rng.chance(0.5) ? otherCountry(rng, a) : rng.pick(["US", "GB", "DE", "NL"]);
     this.email = randomEmail(rng, 0.25);
     this.ageDays = rng.chance(0.5) ? 0 : rng.int(1, 30);

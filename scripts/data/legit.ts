@@ -17,6 +17,7 @@ const CATEGORY_PICKER = new WeightedPicker(CATEGORIES, CATEGORIES.map((c) => c.s
 const TRIP_START = 0.02;
 const SESSION_START = 0.07;
 const CGNAT_POOL = 1500;
+const GUEST_CHECKOUT = 0.15;
 
 export class Shopper implements Actor {
   next: number;
@@ -51,6 +52,8 @@ export class Shopper implements Actor {
       c.trip = { country: dest, until: t + rng.uniform(2, 12) * DAY_MS };
     }
     if (rng.chance(0.002)) c.phone = newDevice(rng, "phone");
+    // cards are reissued (expiry, loss) and new ones added: a never-seen card is not by itself suspicious
+    if (rng.chance(0.002)) c.cards[rng.int(0, c.cards.length - 1)] = w.issuers.newCard(rng, c.cards[0]!.tx.country);
     if (rng.chance(0.0005)) c.household.homeIp = ipv4(c.household.homeAsn, rng);
 
     let merchant: Merchant;
@@ -119,12 +122,15 @@ export class Shopper implements Actor {
       tx.channel = app ? "app" : "web";
       const device = this.chooseDevice(rng, app);
       const net = this.network(rng, device);
-      const webChurn = !app && rng.chance(0.006);
+      const webChurn = !app && rng.chance(0.015);
       tx.device = deviceBlock(rng, rng.chance(0.92) ? (webChurn ? `dev_${rng.hex(12)}` : device.id) : undefined, net);
       edge = { country: net.country, asn: net.asn, colo: net.colo };
-      tx.customer = { id: c.id };
-      if (rng.chance(0.9)) tx.customer.email_domain = c.email;
-      if (rng.chance(0.85)) tx.customer.account_age_days = Math.max(0, Math.floor((t - c.createdAt) / DAY_MS));
+      // guest checkout: no account, at some merchants most of the time
+      if (!rng.chance(GUEST_CHECKOUT)) {
+        tx.customer = { id: c.id };
+        if (rng.chance(0.9)) tx.customer.email_domain = c.email;
+        if (rng.chance(0.85)) tx.customer.account_age_days = Math.max(0, Math.floor((t - c.createdAt) / DAY_MS));
+      }
       if (rng.chance(0.93)) tx.billing_country = card.tx.country !== c.country.code && rng.chance(0.5) ? c.country.code : card.tx.country;
       if (cat.ships) {
         tx.shipping_country = rng.chance(0.03) ? COUNTRY_PICKER.pick(rng).code : c.trip && rng.chance(0.3) ? c.trip.country.code : c.country.code;
@@ -136,7 +142,7 @@ export class Shopper implements Actor {
       if (tx.channel === "moto") tx.billing_country = card.tx.country;
     }
     const risk = (cat.group === "digital_goods" ? 3 : 1) * (usd > 150 ? 2 : 1);
-    const friendly = rng.chance(0.0007 * risk);
+    const friendly = rng.chance(0.0004 * risk);
     return { tx, edge, t, label: friendly ? 1 : 0, typology: friendly ? "friendly_fraud" : "legit" };
   }
 

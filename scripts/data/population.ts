@@ -197,7 +197,7 @@ export function buildCustomers(rng: Rng, issuers: Issuers, count: number, t0: nu
     };
     const zone = rng.pick(c.zones);
     for (let i = 0; i < size && customers.length < count; i++) {
-      const joins = rng.chance(0.08);
+      const joins = rng.chance(0.15);
       const start = joins ? t0 + rng.next() * spanMs : t0;
       const createdAt = joins ? start - rng.uniform(0, 2) * DAY_MS : t0 - Math.exp(rng.uniform(0, Math.log(3650))) * DAY_MS;
       const cardCount = rng.pick([1, 1, 1, 1, 1, 2, 2, 2, 2, 3]);
@@ -215,7 +215,7 @@ export function buildCustomers(rng: Rng, issuers: Issuers, count: number, t0: nu
         cards,
         phone: newDevice(rng, "phone"),
         computer: rng.chance(0.65) ? newDevice(rng, "computer") : null,
-        rate: Math.min(6, rng.logNormal(0.33, 0.8)),
+        rate: Math.min(6, rng.logNormal(0.16, 1)),
         spend: rng.logNormal(1, 0.45),
         onlineBias: rng.logNormal(1, 0.5),
         mobileAsn: rng.pick(c.mobile),

@@ -3,9 +3,10 @@ import type { Actor, World } from "./context";
 import { CAMPAIGNS } from "./fraud";
 import { EventQueue } from "./heap";
 import { Shopper } from "./legit";
-import { Issuers, buildCustomers, buildMerchants } from "./population";
+import { Issuers, buildCustomers, buildMerchants, type Customer } from "./population";
 import { Rng } from "./prng";
 import { TxIds, type StreamRecord } from "./record";
+import { MEAN_ACTIVITY } from "./world";
 
 export type { StreamRecord, Typology } from "./record";
 export { TYPOLOGIES } from "./record";
@@ -24,8 +25,10 @@ export interface StreamOptions {
 
 export const DEFAULT_START = Date.UTC(2026, 8, 1);
 export const DEFAULT_DAYS = 56;
-/** Records per shopper per day, measured on this generator: sizes the population for a requested row count. */
-const ROWS_PER_SHOPPER_DAY = 0.36;
+/** Approximate records per shopper per day: sizes the population for a requested row count. */
+const ROWS_PER_SHOPPER_DAY = 0.2;
+/** Extra purchases from multi-purchase sessions, per planned purchase (legit.ts SESSION_START × mean length × online share). */
+const SESSION_FACTOR = 1.07;
 
 /**
  * A reproducible, time-ordered stream of labelled card payments. Lazily generated: a million rows never sit in
@@ -44,12 +47,13 @@ export function* generateStream(opts: StreamOptions): Generator<StreamRecord> {
 
   const queue = new EventQueue<Actor>();
   for (const c of customers) queue.push(new Shopper(c, world));
-  // Campaigns start after a few hours so their victims have some history; they run past the nominal span in
-  // case the shoppers fall short of `rows` by then.
+  // Campaigns start after a few hours so their victims have some history, and spread over the time the
+  // shoppers' own rates say `rows` will take.
+  const expectedSpan = expectedSpanMs(customers, opts.rows, t0, spanMs);
   const scale = opts.fraudScale ?? 1;
   for (const campaign of CAMPAIGNS) {
-    const n = Math.round((opts.rows * campaign.share * scale * 1.2) / campaign.meanRows);
-    for (let i = 0; i < n; i++) queue.push(campaign.make(world, t0 + 6 * HOUR_MS + world.rng.next() * spanMs * 1.2));
+    const n = Math.round((opts.rows * campaign.share * scale) / campaign.meanRows);
+    for (let i = 0; i < n; i++) queue.push(campaign.make(world, t0 + 6 * HOUR_MS + world.rng.next() * expectedSpan));
   }
 
   let emitted = 0;
@@ -61,4 +65,11 @@ export function* generateStream(opts: StreamOptions): Generator<StreamRecord> {
     emitted++;
     yield record;
   }
+}
+
+/** How long the shoppers take to produce `rows` purchases, from their rates (joiners count from their start). */
+function expectedSpanMs(customers: Customer[], rows: number, t0: number, spanMs: number): number {
+  let perMs = 0;
+  for (const c of customers) perMs += ((c.rate * MEAN_ACTIVITY * SESSION_FACTOR) / DAY_MS) * (1 - (c.start - t0) / spanMs);
+  return rows / perMs;
 }

@@ -128,6 +128,8 @@ export const MCC_MEDIAN_USD: Readonly<Record<string, number>> = { "4111": 3.5, "
 export const HOURLY = [0.15, 0.08, 0.05, 0.04, 0.04, 0.08, 0.25, 0.55, 0.8, 0.9, 1.0, 1.1, 1.3, 1.2, 1.0, 1.0, 1.1, 1.3, 1.5, 1.5, 1.3, 1.0, 0.6, 0.3];
 export const WEEKLY = [0.85, 0.9, 0.95, 1.0, 1.05, 1.2, 1.15];
 export const PEAK_ACTIVITY = Math.max(...HOURLY) * Math.max(...WEEKLY);
+/** A shopper's mean purchase rate is their nominal rate times this. */
+export const MEAN_ACTIVITY = (HOURLY.reduce((a, b) => a + b) / 24) * (WEEKLY.reduce((a, b) => a + b) / 7);
 
 export const FREE_EMAIL = ["gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "icloud.com", "gmx.de", "web.de", "aol.com", "proton.me", "live.com"];
 export const OTHER_EMAIL = ["comcast.net", "btinternet.com", "orange.fr", "t-online.de", "sky.com", "verizon.net", "acme-corp.com", "northwind.io", "contoso.com", "bigpond.com", "shaw.ca", "uni-example.edu", "telus.net", "free.fr", "libero.it"];

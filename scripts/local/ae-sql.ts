@@ -3,6 +3,9 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { SqlError } from "./ae-sql-parser";
 import { runSql, type StoredPoint } from "./ae-sql-engine";
+import cardJson from "../../models/fraud-gbdt.card.json";
+import { ModelCardSchema } from "../../src/model/card";
+import { demoPoints } from "./ae-sql-demo";
 import { closeServer, fromLoopback, listenLoopback, parseJson, readBody, safeEqual, sendJson } from "./http-util";
 
 /**
@@ -16,7 +19,8 @@ import { closeServer, fromLoopback, listenLoopback, parseJson, readBody, safeEqu
  * cannot be): POST /__points [{dataset?, timestamp?, sample_interval?, indexes, blobs, doubles}] (writeDataPoint's
  * shape; timestamp in ms, default now), POST /__reset, GET /__stats, POST /__fault {"down": bool} (every query 503).
  *
- *   npx tsx scripts/local/ae-sql.ts [--port 8077] [--token local-ae-token]
+ *   npx tsx scripts/local/ae-sql.ts [--port 8077] [--token local-ae-token] [--demo <points>]
+ * (--demo: that many synthetic decisions over the last hour, from ae-sql-demo.ts.)
  */
 export interface AeSqlStats {
   queries: number;
@@ -136,10 +140,18 @@ function sendText(res: ServerResponse, status: number, text: string): void {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { port: { type: "string", default: String(AE_LOCAL_DEFAULTS.port) }, token: { type: "string", default: AE_LOCAL_DEFAULTS.token } },
+    options: {
+      port: { type: "string", default: String(AE_LOCAL_DEFAULTS.port) },
+      token: { type: "string", default: AE_LOCAL_DEFAULTS.token },
+      demo: { type: "string" },
+    },
   });
   const ae = await startAeSql({ port: Number(values.port), token: values.token });
   console.log(`local AE SQL API stand-in at ${ae.url}`);
+  if (values.demo !== undefined) {
+    ae.add(demoPoints(Number(values.demo), ModelCardSchema.parse(cardJson), Date.now()));
+    console.log(`  stored ${values.demo} synthetic decision points over the last hour`);
+  }
   console.log(`  exporter: AE_SQL_URL=${ae.url} CF_API_TOKEN=${ae.token}`);
   console.log(`  add points: curl -X POST ${ae.origin}/__points -d '[{"indexes":["m_demo"],"blobs":["approve"],"doubles":[0.02,4.1,25,1]}]'`);
   console.log("Ctrl-C to stop.");

@@ -3,12 +3,13 @@ import { SinkError, type AlertSink } from "./sink";
 import type { AlertSpill } from "./spill";
 
 /**
- * One batch of alerts, after the response: the sink gets `budgetMs` (its own retries included); if it has not
- * acknowledged by then the batch goes to the spill for the scheduled replay. Only if the spill fails too is an
- * alert lost to the pipeline — it is then written to the log in full, so it can still be recovered by hand.
+ * One batch of alerts, after the response. First journaled in Redis (write-ahead: if this isolate dies during
+ * delivery the replay still finds them), then produced with `budgetMs` for the sink (its own retries included);
+ * acknowledged in the journal on success, moved to the spill on failure. Only if Redis fails too is an alert
+ * lost to the pipeline — it is then written to the log in full, so it can still be recovered by hand.
  *
- * Budget: `waitUntil` work gets ~30 s after the response. The default 15 s for the sink plus the spill's
- * worst case (3 tries × 3 s) stays inside it.
+ * Budget: `waitUntil` work gets ~30 s after the response. The default 15 s for the sink plus the journal and
+ * spill writes' worst case (3 tries × 3 s each) stays inside it.
  */
 export interface DeliveryDeps {
   sink: AlertSink;
@@ -35,15 +36,10 @@ export type DeliveryOutcome =
   | { kind: "lost"; count: number; error: SinkError; spillError: string };
 
 export async function deliverAlerts(alerts: Alert[], deps: DeliveryDeps): Promise<DeliveryOutcome> {
+  const journaled = await journal(alerts, deps.spill);
   const started = performance.now();
   try {
     await deps.sink.produce(alerts, AbortSignal.timeout(deps.budgetMs));
-    const ms = performance.now() - started;
-    if (deps.stats) {
-      deps.stats.delivered += alerts.length;
-      deps.stats.lastSuccessAt = Date.now();
-    }
-    return { kind: "delivered", count: alerts.length, ms };
   } catch (e) {
     const error = e instanceof SinkError ? e : new SinkError("unavailable", e instanceof Error ? e.message : String(e));
     if (deps.stats) {
@@ -51,6 +47,28 @@ export async function deliverAlerts(alerts: Alert[], deps: DeliveryDeps): Promis
       deps.stats.lastFailureAt = Date.now();
     }
     return spillOrLose(alerts, error, deps);
+  }
+  const ms = performance.now() - started;
+  if (deps.stats) {
+    deps.stats.delivered += alerts.length;
+    deps.stats.lastSuccessAt = Date.now();
+  }
+  if (journaled) {
+    // If this fails the journal entries outlive their delivery: the replay re-sends them (a duplicate, not a loss).
+    await deps.spill!.acknowledge(alerts.map((a) => a.alert_id)).catch((e: unknown) => console.warn("alerts: journal acknowledgement failed", e));
+  }
+  return { kind: "delivered", count: alerts.length, ms };
+}
+
+/** Write-ahead; when it fails the alerts are still produced, just without the safety net. */
+async function journal(alerts: Alert[], spill: AlertSpill | undefined): Promise<boolean> {
+  if (!spill) return false;
+  try {
+    await spill.journal(alerts);
+    return true;
+  } catch (e) {
+    console.warn("alerts: journaling failed; producing without a write-ahead record", e);
+    return false;
   }
 }
 

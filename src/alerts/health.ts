@@ -15,8 +15,9 @@ const PING_TIMEOUT_MS = 1_000;
 const RECENT_FAILURE_MS = 5 * 60_000;
 
 /**
- * The alert sink: reachable (a ping, which does not produce) and, in this isolate, not failing lately. The ping
- * alone can miss a broker that answers but refuses records, hence the delivery history.
+ * The alert sink: reachable (a ping, which does not produce) and not failing lately. The ping alone can miss a
+ * broker that answers but refuses records, hence this isolate's delivery history — which a replay elsewhere (the
+ * exporter) can make stale: once the spill is empty again, what failed here has since been delivered.
  */
 export async function kafkaCheck(alerts: AlertRuntime, now = Date.now()): Promise<AlertCheck> {
   const { choice, stats } = alerts;
@@ -26,9 +27,18 @@ export async function kafkaCheck(alerts: AlertRuntime, now = Date.now()): Promis
   const failures = stats.spilled + stats.lost;
   const ping = await choice.sink.ping(PING_TIMEOUT_MS);
   if (!ping.ok) return { status: "down", detail: `${where}: ${ping.error}`, failures };
-  const failing = stats.lastFailureAt !== undefined && now - stats.lastFailureAt < RECENT_FAILURE_MS && (stats.lastSuccessAt ?? 0) < stats.lastFailureAt;
-  if (failing) return { status: "down", latency_ms: ping.latency_ms, detail: `${where}: last delivery failed (${stats.lastError})`, failures };
+  const failedLately = stats.lastFailureAt !== undefined && now - stats.lastFailureAt < RECENT_FAILURE_MS && (stats.lastSuccessAt ?? 0) < stats.lastFailureAt;
+  if (failedLately && (await spillWaiting(alerts))) return { status: "down", latency_ms: ping.latency_ms, detail: `${where}: last delivery failed (${stats.lastError})`, failures };
   return { status: "ok", latency_ms: ping.latency_ms, detail: where, failures };
+}
+
+/** Whether alerts wait in the spill; unknown (no spill, or unreadable) counts as waiting. */
+async function spillWaiting(alerts: AlertRuntime): Promise<boolean> {
+  try {
+    return !alerts.spill || (await alerts.spill.backlog()).count > 0;
+  } catch {
+    return true;
+  }
 }
 
 /** The spill: readable, and how many alerts wait in it for the scheduled replay. */

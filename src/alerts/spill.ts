@@ -2,16 +2,28 @@ import { Redis } from "@upstash/redis/cloudflare";
 import { AlertSchema, type Alert } from "./alert";
 
 /**
- * Alerts the sink would not take, parked in Redis until the scheduled Worker replays them (replay.ts).
- * Two keys: a sorted set of alert ids by scoring time (replay oldest first, backlog age for /health) and a hash
- * id → alert JSON. An alert spilled twice (its id is deterministic) is stored once.
+ * Where alerts wait in Redis until Kafka has them. Two queues over one hash of bodies (id → alert JSON):
+ * - the journal: every alert is written here *before* it is produced and removed once the sink acknowledged it —
+ *   so an alert whose isolate dies mid-delivery (evicted, crashed, out of `waitUntil` time) is still on record;
+ * - the spill: alerts whose delivery failed, replayed by the scheduled Worker (replay.ts).
+ * A journal entry older than IN_FLIGHT_MS belongs to a delivery that can no longer be running (waitUntil ends
+ * 30 s after the response): the replay reclaims it into the spill. Ids are deterministic, so an alert written
+ * twice is stored once.
  */
 export interface AlertSpill {
+  /** Write-ahead: records alerts about to be produced. */
+  journal(alerts: Alert[]): Promise<void>;
+  /** The sink acknowledged these journaled alerts. */
+  acknowledge(alertIds: string[]): Promise<void>;
+  /** Delivery failed: the alerts wait for the replay (whether journaled first or not). */
   spill(alerts: Alert[]): Promise<void>;
-  backlog(): Promise<SpillBacklog>;
+  /** Moves journal entries older than `staleBefore` (ms since epoch) to the spill; answers how many. */
+  reclaim(staleBefore: number): Promise<number>;
+  /** Alerts waiting for the replay: spilled ones and journal entries past IN_FLIGHT_MS. */
+  backlog(now?: number): Promise<SpillBacklog>;
   /** Up to `max` spilled alerts, oldest first. */
   oldest(max: number): Promise<Alert[]>;
-  /** Forgets alerts once the sink has acknowledged them. */
+  /** Forgets replayed alerts once the sink has acknowledged them. */
   remove(alertIds: string[]): Promise<void>;
   /** A lease so two overlapping replays do not both send the backlog; null when another holds it. */
   lease(ttlMs: number): Promise<SpillLease | null>;
@@ -19,7 +31,7 @@ export interface AlertSpill {
 
 export interface SpillBacklog {
   count: number;
-  /** Scoring time of the oldest spilled alert (ms since epoch), null when empty. */
+  /** Scoring (or journaling) time of the oldest waiting alert (ms since epoch), null when none waits. */
   oldestAt: number | null;
 }
 
@@ -27,13 +39,26 @@ export interface SpillLease {
   release(): Promise<void>;
 }
 
+/** A journaled alert this old is no longer being delivered by anyone: `waitUntil` lasts 30 s after a response. */
+export const IN_FLIGHT_MS = 45_000;
+
 export const SPILL_KEYS = {
+  journal: "alerts:v1:journal",
   index: "alerts:v1:spill:index",
   bodies: "alerts:v1:spill:bodies",
   lease: "alerts:v1:spill:lease",
 } as const;
 
 const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** Atomic, so an acknowledgement racing the reclaim cannot leave a spilled id without its body. */
+const RECLAIM_SCRIPT = `
+local stale = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES')
+for i = 1, #stale, 2 do
+  redis.call('ZADD', KEYS[2], 'NX', stale[i + 1], stale[i])
+  redis.call('ZREM', KEYS[1], stale[i])
+end
+return #stale / 2
+`;
 
 export interface RedisSpillOptions {
   url: string;
@@ -58,33 +83,61 @@ export class RedisAlertSpill implements AlertSpill {
     });
   }
 
-  async spill(alerts: Alert[]): Promise<void> {
+  async journal(alerts: Alert[]): Promise<void> {
     if (alerts.length === 0) return;
+    const now = Date.now();
+    const [first, ...rest] = alerts.map((a) => ({ score: now, member: a.alert_id }));
     const tx = this.redis.multi();
-    const [first, ...rest] = alerts.map((a) => ({ score: Date.parse(a.scored_at), member: a.alert_id }));
-    // NX: a re-spilled alert keeps its place in the queue.
-    tx.zadd(SPILL_KEYS.index, { nx: true }, first!, ...rest);
-    tx.hset(SPILL_KEYS.bodies, Object.fromEntries(alerts.map((a) => [a.alert_id, JSON.stringify(a)])));
+    tx.zadd(SPILL_KEYS.journal, { nx: true }, first!, ...rest);
+    tx.hset(SPILL_KEYS.bodies, bodies(alerts));
     await tx.exec();
   }
 
-  async backlog(): Promise<SpillBacklog> {
+  async acknowledge(alertIds: string[]): Promise<void> {
+    if (alertIds.length === 0) return;
+    const [first, ...rest] = alertIds;
+    const tx = this.redis.multi();
+    tx.zrem(SPILL_KEYS.journal, first!, ...rest);
+    tx.hdel(SPILL_KEYS.bodies, first!, ...rest);
+    await tx.exec();
+  }
+
+  async spill(alerts: Alert[]): Promise<void> {
+    if (alerts.length === 0) return;
+    const [first, ...rest] = alerts.map((a) => ({ score: Date.parse(a.scored_at), member: a.alert_id }));
+    const tx = this.redis.multi();
+    // NX: a re-spilled alert keeps its place in the queue.
+    tx.zadd(SPILL_KEYS.index, { nx: true }, first!, ...rest);
+    tx.zrem(SPILL_KEYS.journal, first!.member, ...rest.map((r) => r.member));
+    tx.hset(SPILL_KEYS.bodies, bodies(alerts));
+    await tx.exec();
+  }
+
+  async reclaim(staleBefore: number): Promise<number> {
+    return Number(await this.redis.eval(RECLAIM_SCRIPT, [SPILL_KEYS.journal, SPILL_KEYS.index], [String(staleBefore)]));
+  }
+
+  async backlog(now = Date.now()): Promise<SpillBacklog> {
+    const stale = now - IN_FLIGHT_MS;
     const p = this.redis.pipeline();
     p.zcard(SPILL_KEYS.index);
     p.zrange(SPILL_KEYS.index, 0, 0, { withScores: true });
-    const [count, oldest] = (await p.exec()) as [number, string[]];
-    return { count: Number(count), oldestAt: oldest.length >= 2 ? Number(oldest[1]) : null };
+    p.zcount(SPILL_KEYS.journal, "-inf", stale);
+    p.zrange(SPILL_KEYS.journal, "-inf", stale, { byScore: true, withScores: true, offset: 0, count: 1 });
+    const [spilled, oldestSpilled, staleCount, oldestStale] = (await p.exec()) as [number, string[], number, string[]];
+    const times = [oldestSpilled, oldestStale].filter((r) => r.length >= 2).map((r) => Number(r[1]));
+    return { count: Number(spilled) + Number(staleCount), oldestAt: times.length > 0 ? Math.min(...times) : null };
   }
 
   async oldest(max: number): Promise<Alert[]> {
     const ids = (await this.redis.zrange(SPILL_KEYS.index, 0, max - 1)) as string[];
     if (ids.length === 0) return [];
     // Raw reply (automaticDeserialization is off): values in field order.
-    const bodies = (await this.redis.hmget(SPILL_KEYS.bodies, ...ids)) as unknown as (string | null)[];
+    const raw = (await this.redis.hmget(SPILL_KEYS.bodies, ...ids)) as unknown as (string | null)[];
     const alerts: Alert[] = [];
     const orphans: string[] = [];
     ids.forEach((id, i) => {
-      const body = bodies[i];
+      const body = raw[i];
       const parsed = body ? AlertSchema.safeParse(JSON.parse(body)) : undefined;
       if (parsed?.success) alerts.push(parsed.data);
       else orphans.push(id);
@@ -116,4 +169,8 @@ export class RedisAlertSpill implements AlertSpill {
       },
     };
   }
+}
+
+function bodies(alerts: Alert[]): Record<string, string> {
+  return Object.fromEntries(alerts.map((a) => [a.alert_id, JSON.stringify(a)]));
 }

@@ -18,6 +18,13 @@ export interface DecisionRecord {
   features: readonly number[] | null;
 }
 
+/** A data point as this module writes it: always one string index, every blob and double present. */
+export interface DecisionPoint extends AnalyticsEngineDataPoint {
+  indexes: [string];
+  blobs: string[];
+  doubles: number[];
+}
+
 /** A blob value that stands for "several values" on an aggregated point. */
 export const MIXED = "*";
 /** Index of the point that aggregates the merchants left over when even one point per merchant does not fit. */
@@ -48,7 +55,7 @@ const LEVELS: Level[] = [
  * the card's score bin (while it fits) keeps the score histogram, and so the PSI, exact: a bin's mean score lies
  * in the bin. Key features are recorded only on single-transaction points (`features_recorded` = 1).
  */
-export function toDataPoints(records: readonly DecisionRecord[], scoreEdges: readonly number[], budget = MAX_POINTS_PER_INVOCATION): AnalyticsEngineDataPoint[] {
+export function toDataPoints(records: readonly DecisionRecord[], scoreEdges: readonly number[], budget = MAX_POINTS_PER_INVOCATION): DecisionPoint[] {
   if (records.length <= budget) return records.map((r) => pointOf([r], r.merchant, blobsOf(r)));
   for (const level of LEVELS) {
     const groups = groupBy(records, (r) => r.merchant, level, scoreEdges);
@@ -90,7 +97,7 @@ function blobsOf(r: DecisionRecord): Record<BlobName, string> {
   return { decision: r.decision, model_version: r.model_version, colo: r.colo, country: r.country, channel: r.channel, degraded: r.degraded };
 }
 
-function pointOf(members: readonly DecisionRecord[], merchant: string, blobs: Record<BlobName, string>): AnalyticsEngineDataPoint {
+function pointOf(members: readonly DecisionRecord[], merchant: string, blobs: Record<BlobName, string>): DecisionPoint {
   const n = members.length;
   const mean = (f: (r: DecisionRecord) => number) => members.reduce((s, r) => s + f(r), 0) / n;
   const single = n === 1 ? members[0]!.features : null;

@@ -2,7 +2,11 @@ import { createScheduledController, env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import exporter from "../../../workers/metrics-exporter/src/index";
 import { alertId } from "../../../src/alerts/alert";
-import { RedisAlertSpill } from "../../../src/alerts/spill";
+import { alertsFor } from "../../../src/alerts/runtime";
+import { IN_FLIGHT_MS, RedisAlertSpill } from "../../../src/alerts/spill";
+import { TransactionSchema } from "../../../src/schemas/transaction";
+import type { ScoreResult } from "../../../src/schemas/score";
+import { toStoreItem } from "../../../src/scoring/item";
 import { transaction } from "../helpers";
 import { appWith, freshTopic, kafkaEnv, postInit, readTopic, setKafkaDown } from "./kafka";
 
@@ -13,9 +17,21 @@ interface Health {
 
 const spill = () => new RedisAlertSpill({ url: env.UPSTASH_REDIS_REST_URL!, token: env.UPSTASH_REDIS_REST_TOKEN! });
 
+const scored = (transactionId: string): ScoreResult => ({
+  transaction_id: transactionId,
+  score: 0.5,
+  risk_level: "elevated",
+  decision: "review",
+  reasons: [],
+  model: { id: "fraud-gbdt", version: "test" },
+  timings: { total_ms: 1, model_ms: 1 },
+  degraded: [],
+});
+
 /** Empties the spill the whole suite shares, so counts below are this test's own. */
 async function drainSpill(): Promise<void> {
   const s = spill();
+  await s.reclaim(Date.now() + 1);
   for (let batch = await s.oldest(500); batch.length > 0; batch = await s.oldest(500)) await s.remove(batch.map((a) => a.alert_id));
 }
 
@@ -70,8 +86,39 @@ describe("no alert lost: sink down → spill to Redis → scheduled replay", () 
     for (const tx of during) expect(unique.get(await alertId("m_test", tx.transaction_id as string))?.transaction_id).toBe(tx.transaction_id);
     expect((await spill().backlog()).count).toBe(0);
 
+    // The sink works again and nothing waits: health recovers although this isolate's last delivery failed.
     const after = await (await request("/health")).json<Health>();
     expect(after.checks.alert_spill).toMatchObject({ status: "ok", backlog: 0 });
+    expect(after.checks.kafka!.status).toBe("ok");
+  });
+
+  it("an alert whose isolate died mid-delivery is still on record (journal) and replayed once its delivery is over", async () => {
+    const topic = freshTopic("orphan");
+    const tx = TransactionSchema.parse(transaction());
+    const [alert] = await alertsFor(
+      [toStoreItem(tx, {}, Date.now())],
+      [{ kind: "scored", result: scored(tx.transaction_id) }],
+      "approve",
+      Date.now(),
+    );
+    // What deliverAlerts does first; then the isolate is gone before producing or spilling.
+    await spill().journal([alert!]);
+    expect((await spill().backlog()).count).toBe(0);
+    expect((await spill().backlog(Date.now() + IN_FLIGHT_MS + 1)).count).toBe(1);
+
+    await runScheduled(topic);
+    expect(await readTopic(topic)).toEqual([]);
+    await runScheduled(topic, { REPLAY_RECLAIM_AFTER_MS: "0" });
+    expect((await readTopic(topic)).map((r) => r.alert.alert_id)).toEqual([alert!.alert_id]);
+    expect((await spill().backlog(Date.now() + IN_FLIGHT_MS + 1)).count).toBe(0);
+  });
+
+  it("a delivered alert leaves nothing behind in the journal", async () => {
+    const topic = freshTopic("acked");
+    const request = appWith({ ...kafkaEnv(), ALERT_TOPIC: topic, ALERT_MIN_DECISION: "approve" });
+    expect((await request("/v1/score", postInit(transaction()))).status).toBe(200);
+    expect(await readTopic(topic)).toHaveLength(1);
+    expect((await spill().backlog(Date.now() + IN_FLIGHT_MS + 1)).count).toBe(0);
   });
 
   it("a replay that finds the sink still down keeps the backlog for the next run", async () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IN_FLIGHT_MS } from "../../../src/alerts/spill";
 import { AE_DATASET } from "../../../src/analytics/schema";
 import { ConfigSchema, ms, optional } from "../../../src/config";
 
@@ -23,6 +24,8 @@ export const ExporterConfigSchema = ConfigSchema.extend({
   /** Time the spill replay may take per run (the cron fires every minute). */
   REPLAY_BUDGET_MS: ms(20_000),
   REPLAY_BATCH: ms(100),
+  /** Journal entries older than this belong to deliveries that died with their isolate; they are replayed. */
+  REPLAY_RECLAIM_AFTER_MS: z.coerce.number().int().nonnegative().default(IN_FLIGHT_MS),
 });
 export type ExporterConfig = z.infer<typeof ExporterConfigSchema>;
 export type ExporterBindings = Partial<Record<keyof z.input<typeof ExporterConfigSchema>, string>>;

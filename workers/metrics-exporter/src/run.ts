@@ -29,7 +29,11 @@ export async function runExporter(env: ExporterBindings, card: ModelCard, now: n
   else if (sink.kind !== "sink") replay = { skipped: `no alert sink: ${sink.detail}` };
   else {
     try {
-      replayReport = await replaySpilled(sink.sink, spill, { batchSize: config.REPLAY_BATCH, budgetMs: config.REPLAY_BUDGET_MS });
+      replayReport = await replaySpilled(sink.sink, spill, {
+        batchSize: config.REPLAY_BATCH,
+        budgetMs: config.REPLAY_BUDGET_MS,
+        reclaimAfterMs: config.REPLAY_RECLAIM_AFTER_MS,
+      });
       replay = replayReport;
     } catch (e) {
       replay = { failed: e instanceof Error ? e.message : String(e) };

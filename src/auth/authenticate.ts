@@ -2,7 +2,7 @@ import { ApiError } from "../errors/problem";
 import { parseKey, type KeyKind, type KeyMode } from "./api-key";
 import { digestsEqual, keyDigest } from "./hash";
 import { KeyLookupUnavailable, type CachePolicy, type KeyCache, type KeySource } from "./key-cache";
-import { isRevoked, rateLimitOf, type RateLimitPolicy, type Scope } from "./key-record";
+import { isRevoked, rateLimitOf, type ApiKeyRecord, type RateLimitPolicy, type Scope } from "./key-record";
 
 /** Who is calling, as their key says. Set on the request by the key middleware (src/auth/access.ts). */
 export interface Principal {
@@ -47,7 +47,7 @@ export async function authenticate(authorization: string | undefined, auth: KeyA
   if (!claimed) throw unauthorized("That is not an API key of this service (they start with pk_ or sk_)", true);
 
   const digest = await keyDigest(key);
-  let record;
+  let record: ApiKeyRecord | null;
   try {
     record = await auth.cache.lookup(digest, auth.source, auth.policy);
   } catch (e) {

@@ -95,15 +95,20 @@ export type Transaction = z.infer<typeof TransactionSchema>;
 
 /**
  * A transaction as a caller sends it to the score routes: the API key names the merchant, so `merchant` and
- * `merchant.id` may be left out; a given id must be the key's merchant (src/auth/merchant-scope.ts).
+ * `merchant.id` may be left out; a given id must be the key's merchant (src/auth/merchant-scope.ts). Built from
+ * the shape rather than with `.extend`, which OpenAPI would render as `allOf` with the stricter schema. It is the
+ * API's "Transaction"; TransactionSchema is the same transaction once the merchant is known.
  */
-export const TransactionRequestSchema = TransactionSchema.extend({
-  merchant: TransactionSchema.shape.merchant
-    .extend({
-      id: id("m_demo").optional().openapi({ description: "Defaults to the API key's merchant; when given it must be that merchant." }),
-    })
-    .optional(),
-}).openapi("TransactionRequest");
+export const TransactionRequestSchema = z
+  .object({
+    ...TransactionSchema.shape,
+    merchant: TransactionSchema.shape.merchant
+      .extend({
+        id: id("m_demo").optional().openapi({ description: "Defaults to the API key's merchant; when given it must be that merchant." }),
+      })
+      .optional(),
+  })
+  .openapi("Transaction");
 export type TransactionRequest = z.infer<typeof TransactionRequestSchema>;
 
 /** What the edge knows about the caller's network, from `request.cf` (or recorded with the data in training). */

@@ -89,4 +89,14 @@ describe("public routes and the API description", () => {
     expect(doc.paths["/metrics"]!.get!.security).toEqual([{ MetricsToken: [] }]);
     for (const path of ["/", "/health"]) expect(doc.paths[path]!.get!.security).toBeUndefined();
   });
+
+  it("the documented Transaction leaves the merchant to the key", async () => {
+    const doc = await (await call("/openapi.json")).json<{
+      components: { schemas: { Transaction: { required: string[]; properties: { merchant: { required?: string[] } } } } };
+    }>();
+    const tx = doc.components.schemas.Transaction;
+    expect(tx.required).toEqual(expect.arrayContaining(["transaction_id", "amount", "currency", "card"]));
+    expect(tx.required).not.toContain("merchant");
+    expect(tx.properties.merchant.required ?? []).not.toContain("id");
+  });
 });

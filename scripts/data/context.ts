@@ -5,8 +5,6 @@ import type { StreamRecord, TxIds } from "./record";
 /** Shared state of one generation run, handed to every actor. */
 export interface World {
   rng: Rng;
-  t0: number;
-  spanMs: number;
   merchants: MerchantIndex;
   customers: Customer[];
   issuers: Issuers;

@@ -6,10 +6,6 @@ export interface Scheduled {
 export class EventQueue<T extends Scheduled> {
   private readonly items: T[] = [];
 
-  get size(): number {
-    return this.items.length;
-  }
-
   push(item: T): void {
     const a = this.items;
     a.push(item);

@@ -26,13 +26,6 @@ export function ipv4(asn: number, rng: Rng): string {
   return `${a}.${b}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
 }
 
-/** A /48 per ASN, like a carrier's; the interface id is random. */
-export function ipv6(asn: number, rng: Rng): string {
-  const h = hash32(asn);
-  const group = (n: number) => (n & 0xffff).toString(16);
-  return `2a0${h % 10}:${group(h >>> 4)}:${group(asn)}:${group(rng.u32())}:${group(rng.u32())}:${group(rng.u32())}:${group(rng.u32())}:${group(rng.u32())}`;
-}
-
 /** The Cloudflare colo a shopper in `countryCode` most likely reaches. */
 export function colo(countryCode: string, rng: Rng): string {
   const c = COUNTRY_BY_CODE.get(countryCode);

@@ -57,5 +57,7 @@ export type AppEnv = {
     principal: Principal;
     /** What this request had to do without (e.g. its rate limit could not be checked), beyond scoring's own. */
     degraded: Degradation[];
+    /** The request's rate-limit check, settled or still running alongside the route (src/middleware/rate-limit.ts). */
+    rateLimit: Promise<unknown>;
   };
 };

@@ -14,34 +14,45 @@ import type { AppEnv } from "../services";
  * network and key for publishable keys. Over the limit: 429 with `Retry-After`. Every limited response carries
  * `RateLimit-Limit/-Remaining/-Reset` and `RateLimit-Policy` (IETF draft-ietf-httpapi-ratelimit-headers).
  * When Redis cannot be asked the request goes on (fail open) and the score says `degraded: ["rate_limit"]`.
+ *
+ * Near the limit (or for an identifier this isolate has not seen) the check is awaited before the route runs. Well
+ * within it, the check runs alongside the route — a score's feature-store round trip overlaps it, so the limit
+ * costs no extra round trip — and the route joins it before answering (`withRequestDegradations`); a request that
+ * crosses the limit on that path is still answered, the ones after it are refused.
  */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const principal = c.get("principal");
   const { limiter } = c.get("services");
+  const policy = principal.rateLimit;
   const identifier = principal.kind === "secret" ? principal.keyId : `${principal.keyId}:ip:${clientNetwork(c.req.raw)}`;
   const started = performance.now();
-  const verdict: LimitVerdict = limiter
-    ? await limiter.check(identifier, principal.rateLimit)
-    : { kind: "unavailable", error: "no Redis configured" };
-  const took = performance.now() - started;
+  const check = limiter
+    ? limiter.begin(identifier, policy)
+    : { verdict: Promise.resolve<LimitVerdict>({ kind: "unavailable", error: "no Redis configured" }), concurrent: false };
 
   let headers: Record<string, string> = {};
-  if (verdict.kind === "unavailable") {
-    console.warn(`rate limit: not checked for ${principal.keyId} (${verdict.error}); letting the request through`);
-    addDegradation(c, "rate_limit");
-  } else {
-    c.executionCtx.waitUntil(verdict.pending);
-    headers = rateLimitHeaders(verdict, principal.rateLimit);
-    if (verdict.kind === "limited") {
-      throw new ApiError("rate_limited", `Limit of ${principal.rateLimit.requests} requests per ${principal.rateLimit.window_s} s reached`, undefined, {
-        ...headers,
-        "Retry-After": headers["RateLimit-Reset"]!,
-      });
+  const settled = check.verdict.then((verdict) => {
+    if (verdict.kind === "unavailable") {
+      console.warn(`rate limit: not checked for ${principal.keyId} (${verdict.error}); letting the request through`);
+      addDegradation(c, "rate_limit");
+    } else {
+      c.executionCtx.waitUntil(verdict.pending);
+      headers = rateLimitHeaders(verdict, policy);
     }
+    return verdict;
+  });
+  c.set("rateLimit", settled);
+  if (!check.concurrent && (await settled).kind === "limited") {
+    throw new ApiError("rate_limited", `Limit of ${policy.requests} requests per ${policy.window_s} s reached`, undefined, {
+      ...headers,
+      "Retry-After": headers["RateLimit-Reset"]!,
+    });
   }
+  const waited = performance.now() - started;
   await next();
+  await settled;
   for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
-  appendServerTiming(c.res, "ratelimit", took);
+  appendServerTiming(c.res, "ratelimit", waited, check.concurrent ? "concurrent" : "awaited");
 });
 
 function rateLimitHeaders(v: Extract<LimitVerdict, { limit: number }>, policy: RateLimitPolicy): Record<string, string> {
@@ -64,7 +75,8 @@ function addDegradation(c: Context<AppEnv>, d: Degradation): void {
  * A score run with the request's own degradations (e.g. its rate limit could not be checked) merged into what
  * scoring reported, in the order DEGRADATIONS lists them so answers compare stably. Replays keep their stored answer.
  */
-export function withRequestDegradations(c: Context<AppEnv>, run: ScoreRun): ScoreRun {
+export async function withRequestDegradations(c: Context<AppEnv>, run: ScoreRun): Promise<ScoreRun> {
+  await c.get("rateLimit"); // a check running alongside the score has its say before the answer is built
   const extra = c.get("degraded") ?? [];
   if (extra.length === 0) return run;
   const merged = (own: readonly Degradation[]) => DEGRADATIONS.filter((d) => own.includes(d) || extra.includes(d));

@@ -75,7 +75,7 @@ export function registerScoreBatch(app: OpenAPIHono<AppEnv>) {
     });
 
     const deps = await scoreDeps(services);
-    const run = withRequestDegradations(c, await scoreItems(items, deps, c.get("startedAt")));
+    const run = await withRequestDegradations(c, await scoreItems(items, deps, c.get("startedAt")));
     const results = entries.map((e): BatchItem => {
       if (!("pending" in e)) return e;
       const o = run.outcomes[e.pending]!;

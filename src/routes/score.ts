@@ -1,4 +1,4 @@
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, z, type OpenAPIHono, type RouteHandler } from "@hono/zod-openapi";
 import { keyAccess } from "../auth/access";
 import { forMerchant } from "../auth/merchant-scope";
 import { ApiError, ProblemSchema } from "../errors/problem";
@@ -47,19 +47,22 @@ export const scoreRoute = createRoute({
   },
 });
 
+/** The route's handler; everything before it (key, rate limit, body checks) is the route's middleware. */
+export const answerScore: RouteHandler<typeof scoreRoute, AppEnv> = async (c) => {
+  const tx = forMerchant(c.req.valid("json"), c.get("principal"));
+  const services = c.get("services");
+  const item = toStoreItem(tx, edgeContext(c.req.raw), Date.now(), c.req.valid("header")["idempotency-key"]);
+  const run = await withRequestDegradations(c, await scoreItems([item], await scoreDeps(services), c.get("startedAt")));
+  const outcome = run.outcomes[0]!;
+  if (outcome.kind === "in_progress") throw new ApiError("idempotency_in_progress");
+  if (outcome.kind === "replay") {
+    if (outcome.result.transaction_id !== tx.transaction_id) throw new ApiError("idempotency_key_reused");
+    return c.json(outcome.result, 200, { "Idempotent-Replayed": "true" });
+  }
+  afterResponse(c, [item], run);
+  return c.json(outcome.result, 200);
+};
+
 export function registerScore(app: OpenAPIHono<AppEnv>) {
-  app.openapi(scoreRoute, async (c) => {
-    const tx = forMerchant(c.req.valid("json"), c.get("principal"));
-    const services = c.get("services");
-    const item = toStoreItem(tx, edgeContext(c.req.raw), Date.now(), c.req.valid("header")["idempotency-key"]);
-    const run = withRequestDegradations(c, await scoreItems([item], await scoreDeps(services), c.get("startedAt")));
-    const outcome = run.outcomes[0]!;
-    if (outcome.kind === "in_progress") throw new ApiError("idempotency_in_progress");
-    if (outcome.kind === "replay") {
-      if (outcome.result.transaction_id !== tx.transaction_id) throw new ApiError("idempotency_key_reused");
-      return c.json(outcome.result, 200, { "Idempotent-Replayed": "true" });
-    }
-    afterResponse(c, [item], run);
-    return c.json(outcome.result, 200);
-  });
+  app.openapi(scoreRoute, answerScore);
 }

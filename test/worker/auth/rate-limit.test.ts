@@ -50,6 +50,20 @@ describe("rate limits", () => {
     expect(limits(again).remaining).toBe("2");
   });
 
+  it("well within its limit a key's check runs alongside the score; near it, the check is awaited; the count stays exact", async () => {
+    const { key } = await newKey({ kind: "secret", rateLimit: { requests: 20, window_s: 60 } });
+    const modes: string[] = [];
+    for (let i = 1; i <= 20; i++) {
+      const res = await call("/v1/score", { key, body: bareTransaction() });
+      expect(res.status, `request ${i}`).toBe(200);
+      expect(limits(res).remaining).toBe(String(20 - i));
+      modes.push(/ratelimit;dur=[\d.]+;desc="(\w+)"/.exec(res.headers.get("server-timing") ?? "")![1]!);
+    }
+    // Nothing known → awaited; then concurrent while at least max(5, 10%) of the limit remained; then awaited again.
+    expect(modes).toEqual(["awaited", ...Array(15).fill("concurrent"), ...Array(4).fill("awaited")]);
+    expect((await call("/v1/score", { key, body: bareTransaction() })).status).toBe(429);
+  });
+
   it("the limit counts every route of the key together, whatever the caller's IP", async () => {
     const { key } = await newKey({ kind: "secret", rateLimit: { requests: 2, window_s: 60 } });
     expect((await call("/v1/model", { key, headers: { "cf-connecting-ip": "198.51.100.1" } })).status).toBe(200);

@@ -27,8 +27,9 @@ async function requestsDuring(action: () => Promise<void>): Promise<{ total: num
 const settle = () => new Promise((r) => setTimeout(r, 200));
 
 describe("Redis round trips", () => {
-  // Before the response: the key's rate-limit check (an EVALSHA, also on "/") and the feature store's script; the
-  // key itself comes from the isolate's cache (src/auth/key-cache.ts). After it: the answer is stored.
+  // Before the response: the key's rate-limit check (an EVALSHA, also on "/"; it runs alongside the feature store's
+  // script while the key is far from its limit) and that script; the key itself comes from the isolate's cache
+  // (src/auth/key-cache.ts). After the response: the answer is stored.
   it("a score reads and updates state in one round trip (after its rate-limit check); its answer is stored in one more, after the response", async () => {
     const n = await requestsDuring(async () => {
       expect((await postJson("/v1/score", transaction())).status).toBe(200);

@@ -26,7 +26,7 @@ export interface JsonResult {
 type Value = number | string | boolean;
 type SqlType = "String" | "Float64" | "UInt64" | "Int64" | "UInt32" | "UInt8" | "DateTime" | "Interval";
 
-const AGGREGATES = new Set(["sum", "count", "avg", "min", "max"]);
+const AGGREGATES = new Set(["sum", "count", "avg", "min", "max", "quantileexactweighted"]);
 const SCALARS = new Set(["if", "now", "touint32", "intdiv", "log", "ln", "floor", "ceil", "round"]);
 const COLUMN = /^(timestamp|_sample_interval|index1|dataset|blob([1-9]|1[0-9]|20)|double([1-9]|1[0-9]|20))$/;
 
@@ -47,6 +47,8 @@ function validate(q: Query): void {
         return;
       case "call":
         if (!AGGREGATES.has(e.name.toLowerCase()) && !SCALARS.has(e.name.toLowerCase())) throw new SqlError(`unknown function ${e.name}()`);
+        if (e.params && e.name.toLowerCase() !== "quantileexactweighted") throw new SqlError(`${e.name}() takes no parameters`);
+        e.params?.forEach(visit);
         return e.args.forEach(visit);
       case "unary":
         return visit(e.arg);
@@ -177,8 +179,28 @@ function evaluate(e: Expr, ctx: Ctx): Value {
     case "binary":
       return binary(e.op, e.left, e.right, ctx);
     case "call":
-      return call(e.name.toLowerCase(), e.args, ctx);
+      return call(e.name.toLowerCase(), e.args, ctx, e.params);
   }
+}
+
+/** ClickHouse's quantileExactWeighted: the smallest value whose cumulative weight reaches q · total. */
+function quantileExactWeighted(params: Expr[], args: Expr[], ctx: Ctx): Value {
+  if (params.length !== 1) throw new SqlError("quantileExactWeighted(q)(value, weight) takes one parameter");
+  arity("quantileExactWeighted", args, 2);
+  const q = num(evaluate(params[0]!, ctx));
+  const pairs = ctx.group!.map((row) => {
+    const c = { row, group: undefined, now: ctx.now };
+    return [num(evaluate(args[0]!, c)), num(evaluate(args[1]!, c))] as const;
+  });
+  if (pairs.length === 0) return 0;
+  pairs.sort((a, b) => a[0] - b[0]);
+  const total = pairs.reduce((s, [, w]) => s + w, 0);
+  let cumulative = 0;
+  for (const [v, w] of pairs) {
+    cumulative += w;
+    if (cumulative >= q * total) return v;
+  }
+  return pairs[pairs.length - 1]![0];
 }
 
 function binary(op: string, l: Expr, r: Expr, ctx: Ctx): Value {
@@ -213,10 +235,11 @@ function binary(op: string, l: Expr, r: Expr, ctx: Ctx): Value {
   throw new SqlError(`unsupported operator ${op}`);
 }
 
-function call(name: string, args: Expr[], ctx: Ctx): Value {
+function call(name: string, args: Expr[], ctx: Ctx, params: Expr[] = []): Value {
   if (AGGREGATES.has(name)) {
     if (!ctx.group) throw new SqlError(`aggregate ${name}() outside a grouped query`);
     if (name === "count") return ctx.group.length;
+    if (name === "quantileexactweighted") return quantileExactWeighted(params, args, ctx);
     const values = ctx.group.map((row) => num(evaluate(arity(name, args, 1)[0]!, { row, group: undefined, now: ctx.now })));
     if (name === "sum") return values.reduce((s, v) => s + v, 0);
     if (values.length === 0) return 0;
@@ -290,6 +313,7 @@ function typeOf(e: Expr): SqlType {
       if (name === "count") return "UInt64";
       if (name === "sum") return arg === "Float64" ? "Float64" : "UInt64";
       if (name === "avg" || name === "log" || name === "ln") return "Float64";
+      if (name === "quantileexactweighted") return arg;
       if (name === "min" || name === "max" || name === "floor" || name === "ceil" || name === "round") return arg;
       if (name === "now") return "DateTime";
       if (name === "touint32") return "UInt32";

@@ -17,7 +17,8 @@ export type Expr =
   | { kind: "bool"; value: boolean }
   | { kind: "interval"; seconds: number }
   | { kind: "column"; name: string }
-  | { kind: "call"; name: string; args: Expr[] }
+  /** `params` for ClickHouse's parametric aggregates, e.g. quantileExactWeighted(0.99)(double2, _sample_interval). */
+  | { kind: "call"; name: string; args: Expr[]; params?: Expr[] }
   | { kind: "unary"; op: "-" | "NOT"; arg: Expr }
   | { kind: "binary"; op: string; left: Expr; right: Expr }
   | { kind: "in"; arg: Expr; list: Expr[]; negated: boolean }
@@ -221,21 +222,25 @@ export function parse(sql: string): Query {
       if (KEYWORDS.has(upper)) fail("expected an expression");
       pos++;
       if (isOp("(")) {
-        pos++;
-        const args: Expr[] = [];
-        if (!isOp(")")) {
-          args.push(expr());
-          while (isOp(",")) {
-            pos++;
-            args.push(expr());
-          }
-        }
-        op(")");
-        return { kind: "call", name: t.text, args };
+        const first = argList();
+        return isOp("(") ? { kind: "call", name: t.text, params: first, args: argList() } : { kind: "call", name: t.text, args: first };
       }
       return { kind: "column", name: t.text };
     }
     return fail("expected an expression");
+  }
+  function argList(): Expr[] {
+    op("(");
+    const args: Expr[] = [];
+    if (!isOp(")")) {
+      args.push(expr());
+      while (isOp(",")) {
+        pos++;
+        args.push(expr());
+      }
+    }
+    op(")");
+    return args;
   }
   function exprList(): Expr[] {
     const list = [expr()];

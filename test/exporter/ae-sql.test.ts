@@ -78,9 +78,20 @@ describe("local AE SQL API stand-in", () => {
     expect(rows).toEqual([{ merchant: tricky }]);
   });
 
+  it("answers quantileExactWeighted(q)(value, weight) as ClickHouse does (the dashboard's latency panels)", async () => {
+    // Values 1..4 with weights 1, 1, 1, 7: p50 and p90 fall on the heavy 4, p10 on 1, p30 on 3.
+    await storePoints([1, 2, 3, 4].map((v, i) => ({ point: { indexes: ["m"], blobs: [], doubles: [0, v] }, at: now, sampleInterval: i === 3 ? 7 : 1 })));
+    const q = (x: number) => `quantileExactWeighted(${x})(double2, _sample_interval)`;
+    const { rows } = await client().query(
+      `SELECT ${q(0.1)} AS p10, ${q(0.3)} AS p30, ${q(0.5)} AS p50, ${q(0.9)} AS p90 FROM fraud_decisions`,
+      z.object({ p10: z.number(), p30: z.number(), p50: z.number(), p90: z.number() }),
+    );
+    expect(rows).toEqual([{ p10: 1, p30: 3, p50: 4, p90: 4 }]);
+  });
+
   it("refuses a wrong token (401) and SQL outside its dialect (4xx with a message), as the client reports", async () => {
     expect((await raw("SELECT 1 AS one FROM fraud_decisions", "wrong")).status).toBe(401);
-    const bad = await raw("SELECT quantileExactWeighted(0.5)(double1, _sample_interval) FROM fraud_decisions");
+    const bad = await raw("SELECT uniqExact(double1) FROM fraud_decisions");
     expect(bad.status).toBe(422);
     await expect(client().query("SELECT nope(double1) AS x FROM fraud_decisions", z.object({}))).rejects.toMatchObject({ code: "http", status: 422 });
   });

@@ -36,8 +36,6 @@ export interface AeSqlHandle {
   readonly token: string;
   /** Stores points as `writeDataPoint` would (timestamp in ms; default now). */
   add(points: PointInput[]): void;
-  reset(): void;
-  stats(): AeSqlStats;
   close(): Promise<void>;
 }
 
@@ -91,7 +89,8 @@ export async function startAeSql(options: { port?: number; token?: string; datas
       } else if (url.pathname !== "/__stats") {
         return sendJson(res, 404, { error: "POST /__points [points], POST /__reset, POST /__fault {down}, GET /__stats" });
       }
-      return sendJson(res, 200, { ...stats, points: points.length, down });
+      const current: AeSqlStats = { ...stats, points: points.length, down };
+      return sendJson(res, 200, current);
     }
 
     if (req.method !== "POST" || !url.pathname.endsWith("/analytics_engine/sql")) {
@@ -125,10 +124,6 @@ export async function startAeSql(options: { port?: number; token?: string; datas
     origin,
     token,
     add,
-    reset() {
-      points = [];
-    },
-    stats: () => ({ ...stats, points: points.length, down }),
     close: () => closeServer(server),
   };
 }

@@ -59,15 +59,13 @@ export function failureRecord(merchant: string, latencyMs: number, colo: string 
  * Writes the records' data points (see toDataPoints for how a large batch fits AE's limit). Writes are fire and
  * forget — AE buffers them — so a missing binding or a failing write never touches the response.
  */
-export function writeDecisions(dataset: AnalyticsEngineDataset | undefined, records: readonly DecisionRecord[], scoreEdges: readonly number[]): number {
-  if (!dataset || records.length === 0) return 0;
-  const points = toDataPoints(records, scoreEdges);
+export function writeDecisions(dataset: AnalyticsEngineDataset | undefined, records: readonly DecisionRecord[], scoreEdges: readonly number[]): void {
+  if (!dataset || records.length === 0) return;
   try {
-    for (const p of points) dataset.writeDataPoint(p);
+    for (const p of toDataPoints(records, scoreEdges)) dataset.writeDataPoint(p);
   } catch (e) {
     console.error("analytics: writeDataPoint failed", e);
   }
-  return points.length;
 }
 
 /** A scoring run's data points, written after the response (the card gives the score bins for batch aggregation). */

@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { LOCAL_DEFAULTS, startLocalStack, type LocalStack } from "./local/stack";
+import { DEMO_MERCHANT_ID, DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY, seedDemoMerchant } from "./seed-demo";
 
 const PORT = Number(process.env.PORT ?? 8787);
 
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
 
 /** The demo merchant's keys, so the README's requests work unchanged. */
 async function seed(stack: LocalStack): Promise<void> {
-  void stack;
+  await seedDemoMerchant(stack.env);
+  console.log(`dev: demo merchant ${DEMO_MERCHANT_ID}: secret key ${DEMO_SECRET_KEY}, publishable key ${DEMO_PUBLISHABLE_KEY} (see README)`);
 }
 
 main().catch((e: unknown) => {

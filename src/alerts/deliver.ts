@@ -8,8 +8,8 @@ import type { AlertSpill } from "./spill";
  * acknowledged in the journal on success, moved to the spill on failure. Only if Redis fails too is an alert
  * lost to the pipeline — it is then written to the log in full, so it can still be recovered by hand.
  *
- * Budget: `waitUntil` work gets ~30 s after the response. The default 15 s for the sink plus the journal and
- * spill writes' worst case (3 tries × 3 s each) stays inside it.
+ * Budget: `waitUntil` work gets ~30 s after the response. The default 15 s for the sink plus the spill write's
+ * worst case (3 tries × 3 s) can exceed it by a few seconds; the journal entry written first covers that case.
  */
 export interface DeliveryDeps {
   sink: AlertSink;

@@ -37,12 +37,21 @@ export function alertsFor(items: StoreItem[], outcomes: ItemOutcome[], minDecisi
   );
 }
 
-/** Builds and delivers a run's alerts; meant for `waitUntil`. Resolves with the outcome, never rejects. */
+/**
+ * Builds and delivers a run's alerts; meant for `waitUntil`. Resolves with the outcome, never rejects. With a
+ * sink that is configured but broken (e.g. half its credentials), alerts go straight to the spill, and the
+ * scheduled replay sends them once the configuration is fixed: a configuration mistake loses no alert.
+ */
 export async function raiseAlerts(runtime: AlertRuntime, items: StoreItem[], outcomes: ItemOutcome[]): Promise<DeliveryOutcome | undefined> {
-  if (runtime.choice.kind !== "sink") return undefined;
+  if (runtime.choice.kind === "none") return undefined;
   try {
     const alerts = await alertsFor(items, outcomes, runtime.minDecision, Date.now());
     if (alerts.length === 0) return undefined;
+    if (runtime.choice.kind === "misconfigured") {
+      console.warn(`alerts: sink misconfigured (${runtime.choice.detail}); spilling ${alerts.length} alert(s) for replay`);
+      await runtime.spill?.spill(alerts);
+      return undefined;
+    }
     return await deliverAlerts(alerts, { sink: runtime.choice.sink, spill: runtime.spill, budgetMs: runtime.budgetMs, stats: runtime.stats });
   } catch (e) {
     console.error("alerts: could not build or deliver alerts", e);

@@ -138,7 +138,7 @@ export class RedisAlertSpill implements AlertSpill {
     const orphans: string[] = [];
     ids.forEach((id, i) => {
       const body = raw[i];
-      const parsed = body ? AlertSchema.safeParse(JSON.parse(body)) : undefined;
+      const parsed = body ? AlertSchema.safeParse(parseJson(body)) : undefined;
       if (parsed?.success) alerts.push(parsed.data);
       else orphans.push(id);
     });
@@ -168,6 +168,15 @@ export class RedisAlertSpill implements AlertSpill {
         await this.redis.eval(RELEASE_SCRIPT, [SPILL_KEYS.lease], [token]);
       },
     };
+  }
+}
+
+/** Unreadable JSON is treated like any other unreadable entry: dropped loudly, never blocking the queue. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

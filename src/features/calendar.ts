@@ -16,9 +16,13 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/** Bounds the caches against callers sending many distinct spellings of zones (Intl ignores case). */
+const MAX_ZONES = 1000;
+
 function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
+    if (formatters.size >= MAX_ZONES) formatters.clear();
     f = new Intl.DateTimeFormat("en-US", {
       timeZone: tz,
       hourCycle: "h23",

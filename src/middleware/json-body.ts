@@ -16,14 +16,35 @@ export function jsonBody(maxBytes: number) {
     let body: unknown;
     try {
       body = JSON.parse(text);
-    } catch (e) {
-      throw new ApiError("malformed_json", e instanceof Error ? e.message : undefined);
+    } catch {
+      // The parser's own message quotes the input, which may hold a card number: say only what is wrong.
+      throw new ApiError("malformed_json", "The body is not valid JSON (RFC 8259)");
+    }
+    if (deeperThan(body, MAX_DEPTH)) {
+      throw new ApiError("validation_failed", undefined, [
+        { path: "(body)", code: "too_deep", message: `JSON nested deeper than ${MAX_DEPTH} levels` },
+      ]);
     }
     // Hono's validators read the body from this cache; later middleware reads the parsed value.
     (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
     c.set("body", body);
     await next();
   });
+}
+
+/** No request of this API nests deeper than a few levels; the bound keeps every later walk of the body shallow. */
+export const MAX_DEPTH = 32;
+
+/** Iterative, so a hostile body cannot exhaust the stack. */
+function deeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 const tooLarge = (max: number) => new ApiError("payload_too_large", `The limit for this route is ${max} bytes`);

@@ -56,8 +56,8 @@ export function registerScoreBatch(app: OpenAPIHono<AppEnv>) {
       const txId = typeof id === "string" ? { transaction_id: id } : {};
       const pans = findPanPaths(raw);
       if (pans.length > 0) {
-        const err = panError(pans, ["transactions", i]);
-        entries.push({ ...txId, error: err.toProblem() });
+        // No transaction_id here: it may be the very field that held the card number.
+        entries.push({ error: panError(pans, ["transactions", i]).toProblem() });
         return;
       }
       const parsed = TransactionRequestSchema.safeParse(raw);
@@ -71,7 +71,7 @@ export function registerScoreBatch(app: OpenAPIHono<AppEnv>) {
         return;
       }
       entries.push({ pending: items.length });
-      items.push(toStoreItem(withKeyMerchant(parsed.data, principal), edge, receivedAt));
+      items.push(toStoreItem(withKeyMerchant(parsed.data, principal), edge, receivedAt, principal));
     });
 
     const deps = await scoreDeps(services);

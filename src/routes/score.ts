@@ -51,7 +51,7 @@ export const scoreRoute = createRoute({
 export const answerScore: RouteHandler<typeof scoreRoute, AppEnv> = async (c) => {
   const tx = forMerchant(c.req.valid("json"), c.get("principal"));
   const services = c.get("services");
-  const item = toStoreItem(tx, edgeContext(c.req.raw), Date.now(), c.req.valid("header")["idempotency-key"]);
+  const item = toStoreItem(tx, edgeContext(c.req.raw), Date.now(), c.get("principal"), c.req.valid("header")["idempotency-key"]);
   const run = await withRequestDegradations(c, await scoreItems([item], await scoreDeps(services), c.get("startedAt")));
   const outcome = run.outcomes[0]!;
   if (outcome.kind === "in_progress") throw new ApiError("idempotency_in_progress");

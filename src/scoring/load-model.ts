@@ -20,7 +20,8 @@ export async function scoreDeps(services: Services): Promise<ScoreDeps> {
     store: services.store,
     onStoreError: (e) => {
       services.counters.storeErrors++;
-      console.warn("feature store unavailable, scoring with neutral behaviour:", e instanceof Error ? e.message : e);
+      // The error's name only: Upstash errors quote the command, i.e. the transaction's entity ids.
+      console.warn("feature store unavailable, scoring with neutral behaviour:", e instanceof Error ? e.name : typeof e);
     },
   };
 }

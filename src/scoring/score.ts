@@ -1,4 +1,4 @@
-import { FEATURE_COUNT, FEATURES, buildFeatureVector } from "../features";
+import { FEATURE_COUNT, FEATURES, buildFeatureVector, entityIds, type EntityKind } from "../features";
 import type { FraudModel } from "../model/fraud-model";
 import type { Degradation, ScoreResult } from "../schemas/score";
 import type { FeatureStore, RecordOutcome, StoreItem } from "../store/feature-store";
@@ -28,7 +28,7 @@ export interface ScoreRun {
   modelMs: number;
 }
 
-const BEHAVIOUR_COLUMNS = FEATURES.flatMap((f, i) => (f.group === "behaviour" ? [i] : []));
+const BEHAVIOUR_COLUMNS = FEATURES.flatMap((f, i) => (f.group === "behaviour" ? [{ column: i, entity: f.entity as EntityKind }] : []));
 
 export async function scoreItems(items: StoreItem[], deps: ScoreDeps, startedAt: number): Promise<ScoreRun> {
   const degraded: Degradation[] = [];
@@ -41,7 +41,7 @@ export async function scoreItems(items: StoreItem[], deps: ScoreDeps, startedAt:
   fresh.forEach((i, r) => {
     const record = records[i] as Extract<RecordOutcome, { kind: "recorded" }> | undefined;
     buildFeatureVector(items[i]!.input, record?.states ?? {}, rows, r * FEATURE_COUNT);
-    if (degraded.includes("features")) for (const c of BEHAVIOUR_COLUMNS) rows[r * FEATURE_COUNT + c] = reference[c]!;
+    if (degraded.includes("features")) neutraliseBehaviour(rows, r, entityIds(items[i]!.input.tx), reference);
   });
 
   const modelStart = performance.now();
@@ -72,6 +72,14 @@ export async function scoreItems(items: StoreItem[], deps: ScoreDeps, startedAt:
     return { kind: "scored", result: scored.get(i)! };
   });
   return { outcomes, degraded, modelMs };
+}
+
+/**
+ * Without state, the named entities' behaviour takes its training reference (a typical legitimate value). An
+ * entity the transaction does not name keeps -1, exactly as in training.
+ */
+function neutraliseBehaviour(rows: Float32Array, r: number, ids: Partial<Record<EntityKind, string>>, reference: Float32Array): void {
+  for (const { column, entity } of BEHAVIOUR_COLUMNS) if (ids[entity] !== undefined) rows[r * FEATURE_COUNT + column] = reference[column]!;
 }
 
 /** One round trip to the store; when it fails the score goes on with neutral behaviour and says so. */

@@ -96,7 +96,7 @@ describe("no alert lost: sink down → spill to Redis → scheduled replay", () 
     const topic = freshTopic("orphan");
     const tx = TransactionSchema.parse(transaction());
     const [alert] = await alertsFor(
-      [toStoreItem(tx, {}, Date.now())],
+      [toStoreItem(tx, {}, Date.now(), { kind: "secret" })],
       [{ kind: "scored", result: scored(tx.transaction_id) }],
       "approve",
       Date.now(),

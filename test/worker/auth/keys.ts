@@ -10,6 +10,10 @@ export const TEST_SECRET_KEY = "sk_test_worker_suite_m_test_secret";
 export const OTHER_MERCHANT = "m_other";
 export const OTHER_SECRET_KEY = "sk_test_worker_suite_m_other_secret";
 
+/** A checkout page's key for m_test, allowed from TEST_ORIGIN. */
+export const TEST_PUBLISHABLE_KEY = "pk_test_worker_suite_m_test_publishable";
+export const TEST_ORIGIN = "https://shop.test";
+
 /** The test Worker's METRICS_TOKEN (vitest.config.ts bindings): what the operator's Prometheus sends to /metrics. */
 export const TEST_METRICS_TOKEN = "metrics_token_worker_suite_0123456789";
 
@@ -17,5 +21,9 @@ const unthrottled = { requests: 1_000_000, window_s: 60 };
 
 export const TEST_KEYS: FixedKey[] = [
   { key: TEST_SECRET_KEY, spec: { kind: "secret", mode: "test", merchantId: TEST_MERCHANT, rateLimit: unthrottled, label: "worker tests" } },
+  {
+    key: TEST_PUBLISHABLE_KEY,
+    spec: { kind: "publishable", mode: "test", merchantId: TEST_MERCHANT, allowedOrigins: [TEST_ORIGIN], rateLimit: unthrottled, label: "worker tests, checkout page" },
+  },
   { key: OTHER_SECRET_KEY, spec: { kind: "secret", mode: "test", merchantId: OTHER_MERCHANT, rateLimit: unthrottled, label: "worker tests, second merchant" } },
 ];

@@ -80,7 +80,9 @@ describe("failed score requests", () => {
     const app = new OpenAPIHono<AppEnv>();
     app.use(async (c, next) => {
       c.set("startedAt", performance.now());
-      c.set("body", { merchant: { id: "m_fail" } });
+      // The body names another merchant: failures are charged to the authenticated key's merchant, never the body's.
+      c.set("body", { merchant: { id: "m_someone_else" } });
+      c.set("principal", { keyId: "key_x", kind: "secret", mode: "test", merchantId: "m_fail", scopes: [], allowedOrigins: [], rateLimit: { requests: 1, window_s: 60 } });
       await next();
     });
     app.use(recordFailures);
@@ -97,7 +99,7 @@ describe("failed score requests", () => {
     return app;
   }
 
-  it("a 5xx on a score route becomes an `error` point for its merchant; 4xx and other routes do not", async () => {
+  it("a 5xx on a score route becomes an `error` point for the key's merchant; 4xx and other routes do not", async () => {
     const { points, dataset } = recordingDataset();
     const app = failingApp();
     for (const path of ["/v1/score", "/v1/other", "/v1/score/batch"]) {

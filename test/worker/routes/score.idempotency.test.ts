@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OTHER_MERCHANT, OTHER_SECRET_KEY } from "../auth/keys";
+import { OTHER_MERCHANT, OTHER_SECRET_KEY, TEST_ORIGIN, TEST_PUBLISHABLE_KEY } from "../auth/keys";
 import { bearer, getWithKey, postJson, transaction, type ProblemBody } from "../helpers";
 
 interface Scored {
@@ -51,6 +51,31 @@ describe("POST /v1/score — idempotency", () => {
     const tx = transaction();
     await postJson("/v1/score", tx);
     const other = await postJson("/v1/score", { ...tx, merchant: { id: OTHER_MERCHANT } }, bearer(OTHER_SECRET_KEY));
+    expect(other.status).toBe(200);
+    expect(other.headers.get("idempotent-replayed")).toBeNull();
+  });
+});
+
+describe("POST /v1/score — idempotency scopes", () => {
+  const fromPage = { ...bearer(TEST_PUBLISHABLE_KEY), origin: TEST_ORIGIN };
+
+  it("an answer produced for a checkout page is never replayed to the merchant's server", async () => {
+    // The page's body is the shopper's to forge: here a tiny amount for the real order id.
+    const order = transaction();
+    const forged = { ...order, amount: 1 };
+    expect((await postJson("/v1/score", forged, fromPage)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    const server = await postJson("/v1/score", order);
+    expect(server.status).toBe(200);
+    expect(server.headers.get("idempotent-replayed")).toBeNull();
+  });
+
+  it("an Idempotency-Key never collides with a transaction id", async () => {
+    const first = transaction();
+    await postJson("/v1/score", first);
+    await new Promise((r) => setTimeout(r, 100));
+    // A different transaction whose Idempotency-Key happens to equal the first one's transaction id.
+    const other = await postJson("/v1/score", transaction(), { "idempotency-key": first.transaction_id as string });
     expect(other.status).toBe(200);
     expect(other.headers.get("idempotent-replayed")).toBeNull();
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { postJson, transaction, type ProblemBody } from "../helpers";
+import { TEST_ORIGIN, TEST_PUBLISHABLE_KEY } from "../auth/keys";
+import { bearer, getWithKey, postJson, transaction, type ProblemBody } from "../helpers";
 
 const PAN = "4111 1111 1111 1111";
 
@@ -49,5 +50,59 @@ describe("POST /v1/score — security", () => {
       expect(res.status, body.slice(0, 60)).toBeLessThan(500);
       expect(res.status, body.slice(0, 60)).toBeGreaterThanOrEqual(400);
     }
+  });
+});
+
+describe("POST /v1/score — hostile bodies", () => {
+  it("deeply nested (balanced) JSON is a 400, not a stack overflow", async () => {
+    for (const body of ["[".repeat(5000) + "]".repeat(5000), '{"a":'.repeat(3000) + "1" + "}".repeat(3000)]) {
+      const res = await postJson("/v1/score", body);
+      expect(res.status).toBe(400);
+      const p = await res.json<ProblemBody>();
+      expect(p.code).toBe("validation_failed");
+      expect(p.errors![0]!.code).toBe("too_deep");
+    }
+  });
+
+  it("malformed JSON holding a card number is refused without quoting it", async () => {
+    const res = await postJson("/v1/score", "[4111111111111111,u]");
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text).not.toContain("4111");
+    expect((JSON.parse(text) as ProblemBody).code).toBe("malformed_json");
+  });
+
+  it("a card number as a batch item's transaction_id is not echoed in that item's error", async () => {
+    const res = await postJson("/v1/score/batch", { transactions: [{ ...transaction(), transaction_id: "4111111111111111" }] });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).not.toContain("4111");
+    expect(text).toContain("pan_detected");
+  });
+});
+
+describe("POST /v1/score — event time", () => {
+  it("a server cannot post-date a transaction: a future created_at is capped, history survives", async () => {
+    const fingerprint = `fp_future_${crypto.randomUUID()}`;
+    const now = Date.now();
+    await postJson("/v1/score", transaction({ card: { fingerprint }, created_at: new Date(now - 3600_000).toISOString() }));
+    const far = new Date(now + 30 * 86400_000).toISOString();
+    expect((await postJson("/v1/score", transaction({ card: { fingerprint }, created_at: far }))).status).toBe(200);
+    const entity = await (await getWithKey(`/v1/entities/card/${fingerprint}`)).json<{ events: { at: string }[] }>();
+    expect(entity.events).toHaveLength(2); // a 30-days-ahead event would have expired the first
+    expect(Date.parse(entity.events[1]!.at)).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
+  });
+
+  it("a checkout page cannot back-date: its transactions happen when received", async () => {
+    const fingerprint = `fp_page_${crypto.randomUUID()}`;
+    const before = Date.now();
+    const res = await postJson(
+      "/v1/score",
+      transaction({ card: { fingerprint }, created_at: "2020-01-01T00:00:00Z" }),
+      { ...bearer(TEST_PUBLISHABLE_KEY), origin: TEST_ORIGIN },
+    );
+    expect(res.status).toBe(200);
+    const entity = await (await getWithKey(`/v1/entities/card/${fingerprint}`)).json<{ first_seen: string }>();
+    expect(Date.parse(entity.first_seen)).toBeGreaterThanOrEqual(before - 1000);
   });
 });

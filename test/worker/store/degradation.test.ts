@@ -14,7 +14,7 @@ interface Scored {
 /**
  * The app with other bindings than the test Worker's (a wrong token, an endpoint that never answers). Its key is
  * verified first through the working Redis, as it would have been by the isolate's earlier traffic: a key the
- * isolate has not verified cannot be accepted while Redis is down (test/worker/auth/outage.test.ts).
+ * isolate has not verified cannot be accepted while Redis is down (test/worker/auth/key-cache.test.ts).
  */
 async function scoreWith(bindings: Record<string, string>, body: unknown): Promise<Response> {
   const app = createApp();

@@ -3,6 +3,7 @@ import { ConfluentV3Sink } from "./confluent-v3-sink";
 import type { AlertSink } from "./sink";
 import { RedisAlertSpill, type AlertSpill } from "./spill";
 import { UpstashKafkaSink } from "./upstash-kafka-sink";
+import { upstashFrom } from "../store/upstash";
 
 /**
  * The alert sink the configuration names. A sink that is selected but incompletely configured is reported
@@ -54,6 +55,6 @@ export function alertSinkFrom(config: AlertConfig): SinkChoice {
 
 /** The spill lives in the feature store's Redis; without it a failed alert can only be logged. */
 export function alertSpillFrom(config: Pick<Config, "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN">): AlertSpill | undefined {
-  if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) return undefined;
-  return new RedisAlertSpill({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
+  const redis = upstashFrom(config);
+  return redis && new RedisAlertSpill(redis);
 }

@@ -1,4 +1,5 @@
-import { Redis } from "@upstash/redis/cloudflare";
+import type { Redis } from "@upstash/redis/cloudflare";
+import { upstashRedis, type UpstashConnection } from "../store/upstash";
 import { AlertSchema, type Alert } from "./alert";
 
 /**
@@ -60,9 +61,7 @@ end
 return #stale / 2
 `;
 
-export interface RedisSpillOptions {
-  url: string;
-  token: string;
+export interface RedisSpillOptions extends UpstashConnection {
   /** Per Redis call. The spill is the last resort for an alert, so it is more patient than the feature store. */
   timeoutMs?: number;
 }
@@ -71,16 +70,7 @@ export class RedisAlertSpill implements AlertSpill {
   private readonly redis: Redis;
 
   constructor(opts: RedisSpillOptions) {
-    const timeoutMs = opts.timeoutMs ?? 3_000;
-    this.redis = new Redis({
-      url: opts.url,
-      token: opts.token,
-      retry: { retries: 2, backoff: (n) => 100 * 2 ** n },
-      signal: () => AbortSignal.timeout(timeoutMs),
-      automaticDeserialization: false,
-      enableTelemetry: false,
-      enableAutoPipelining: false,
-    });
+    this.redis = upstashRedis({ ...opts, timeoutMs: opts.timeoutMs ?? 3_000, retries: 2 });
   }
 
   async journal(alerts: Alert[]): Promise<void> {

@@ -1,4 +1,5 @@
-import { Redis } from "@upstash/redis/cloudflare";
+import type { Redis } from "@upstash/redis/cloudflare";
+import { upstashFrom, upstashRedis } from "../store/upstash";
 import type { Config } from "../config";
 import { SNAPSHOT_KEY, SNAPSHOT_TTL_S, SnapshotSchema, type Snapshot } from "./snapshot";
 
@@ -9,16 +10,7 @@ export class SnapshotStore {
   private readonly redis: Redis;
 
   constructor(opts: { url: string; token: string; timeoutMs?: number }) {
-    const timeoutMs = opts.timeoutMs ?? 2_000;
-    this.redis = new Redis({
-      url: opts.url,
-      token: opts.token,
-      retry: { retries: 1, backoff: () => 50 },
-      signal: () => AbortSignal.timeout(timeoutMs),
-      automaticDeserialization: false,
-      enableTelemetry: false,
-      enableAutoPipelining: false,
-    });
+    this.redis = upstashRedis({ ...opts, timeoutMs: opts.timeoutMs ?? 2_000, retries: 1 });
   }
 
   async read(): Promise<SnapshotRead> {
@@ -35,6 +27,6 @@ export class SnapshotStore {
 }
 
 export function snapshotStoreFrom(config: Pick<Config, "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN">): SnapshotStore | undefined {
-  if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) return undefined;
-  return new SnapshotStore({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
+  const redis = upstashFrom(config);
+  return redis && new SnapshotStore(redis);
 }

@@ -1,4 +1,5 @@
 import type { Config } from "../config";
+import { upstashFrom } from "../store/upstash";
 import type { KeyAuth } from "./authenticate";
 import { isolateKeyCache } from "./key-cache";
 import { KeyStore } from "./key-store";
@@ -9,9 +10,10 @@ export const KEY_MAX_STALE_MS = 10 * 60_000;
 
 /** Key authentication from the configuration; none without Redis (protected routes then answer 503). */
 export function keyAuthFrom(config: Config): KeyAuth | undefined {
-  if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) return undefined;
+  const redis = upstashFrom(config);
+  if (!redis) return undefined;
   return {
-    source: new KeyStore({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN, timeoutMs: config.REDIS_TIMEOUT_MS }),
+    source: new KeyStore({ ...redis, timeoutMs: config.REDIS_TIMEOUT_MS }),
     cache: isolateKeyCache,
     policy: { ttlMs: config.AUTH_KEY_CACHE_TTL_MS, maxStaleMs: KEY_MAX_STALE_MS },
     production: config.ENVIRONMENT === "production",
@@ -19,6 +21,6 @@ export function keyAuthFrom(config: Config): KeyAuth | undefined {
 }
 
 export function rateLimiterFrom(config: Config): RateLimiter | undefined {
-  if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) return undefined;
-  return new RateLimiter({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN, timeoutMs: config.REDIS_TIMEOUT_MS });
+  const redis = upstashFrom(config);
+  return redis && new RateLimiter({ ...redis, timeoutMs: config.REDIS_TIMEOUT_MS });
 }

@@ -1,10 +1,9 @@
-import { Redis } from "@upstash/redis/cloudflare";
+import type { Redis } from "@upstash/redis/cloudflare";
+import { upstashRedis, type UpstashConnection } from "../store/upstash";
 import { ApiKeyRecordSchema, type ApiKeyRecord } from "./key-record";
 import { keyRecordKey, merchantKeysKey } from "./redis-layout";
 
-export interface KeyStoreOptions {
-  url: string;
-  token: string;
+export interface KeyStoreOptions extends UpstashConnection {
   /** Each call is abandoned after this long (the Worker passes its Redis budget; the key tool waits longer). */
   timeoutMs: number;
 }
@@ -17,16 +16,8 @@ export class KeyStore {
   private readonly redis: Redis;
 
   constructor(opts: KeyStoreOptions) {
-    this.redis = new Redis({
-      url: opts.url,
-      token: opts.token,
-      // An authentication waits on this read: no retries, a hard deadline, the raw JSON (validated below).
-      retry: false,
-      signal: () => AbortSignal.timeout(opts.timeoutMs),
-      automaticDeserialization: false,
-      enableTelemetry: false,
-      enableAutoPipelining: false,
-    });
+    // An authentication waits on this read: no retries, a hard deadline, the raw JSON (validated below).
+    this.redis = upstashRedis(opts);
   }
 
   /** The record of the key with this digest; null when there is none (or it is unreadable, which is logged). */

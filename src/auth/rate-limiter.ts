@@ -1,11 +1,10 @@
 import { Ratelimit } from "@upstash/ratelimit";
-import { Redis } from "@upstash/redis/cloudflare";
+import type { Redis } from "@upstash/redis/cloudflare";
+import { upstashRedis, type UpstashConnection } from "../store/upstash";
 import type { RateLimitPolicy } from "./key-record";
 import { RATE_LIMIT_PREFIX } from "./redis-layout";
 
-export interface RateLimiterOptions {
-  url: string;
-  token: string;
+export interface RateLimiterOptions extends UpstashConnection {
   /** Past this the check is abandoned and the request let through (fail open), flagged as degraded. */
   timeoutMs: number;
 }
@@ -45,14 +44,7 @@ export class RateLimiter {
   private readonly seen = new Map<string, { remaining: number; resetAt: number }>();
 
   constructor(opts: RateLimiterOptions) {
-    this.redis = new Redis({
-      url: opts.url,
-      token: opts.token,
-      retry: false,
-      signal: () => AbortSignal.timeout(opts.timeoutMs),
-      enableTelemetry: false,
-      enableAutoPipelining: false,
-    });
+    this.redis = upstashRedis({ ...opts, deserialize: true });
   }
 
   /**

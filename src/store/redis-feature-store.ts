@@ -1,4 +1,5 @@
-import { Redis } from "@upstash/redis/cloudflare";
+import type { Redis } from "@upstash/redis/cloudflare";
+import { upstashRedis, type UpstashConnection } from "./upstash";
 import {
   ENTITY_KINDS,
   MAX_EVENTS,
@@ -14,9 +15,7 @@ import { IDEMPOTENCY_TTL_S, PENDING_TTL_S, type EntityStates, type FeatureStore,
 import { META_TTL_S, eventsKey, idempotencyKey, metaKey } from "./keys";
 import { RECORD_SCRIPT } from "./record-script";
 
-export interface RedisStoreOptions {
-  url: string;
-  token: string;
+export interface RedisStoreOptions extends UpstashConnection {
   /** Each call is abandoned after this long; the score then goes on without behavioural state. */
   timeoutMs: number;
 }
@@ -31,17 +30,8 @@ export class RedisFeatureStore implements FeatureStore {
   private readonly script;
 
   constructor(opts: RedisStoreOptions) {
-    this.redis = new Redis({
-      url: opts.url,
-      token: opts.token,
-      // A checkout is waiting: no retries, a hard deadline, and raw strings (our members are JSON we decode).
-      retry: false,
-      signal: () => AbortSignal.timeout(opts.timeoutMs),
-      automaticDeserialization: false,
-      enableTelemetry: false,
-      // Each call is already one request by design; auto-pipelining would only blur that.
-      enableAutoPipelining: false,
-    });
+    // A checkout is waiting: no retries, a hard deadline, raw strings (our members are JSON we decode).
+    this.redis = upstashRedis(opts);
     this.script = this.redis.createScript<RawOutcome[]>(RECORD_SCRIPT);
   }
 

@@ -1,3 +1,4 @@
+import { binOf } from "../../src/analytics/histogram";
 import type { Histogram } from "../../src/model/card";
 
 /**
@@ -13,17 +14,7 @@ export function median(values: Float32Array | Float64Array): number {
 
 export function histogram(values: ArrayLike<number>, edges: readonly number[]): Histogram {
   const counts = new Array<number>(edges.length + 1).fill(0);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    let lo = 0;
-    let hi = edges.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (v <= edges[mid]!) hi = mid;
-      else lo = mid + 1;
-    }
-    counts[lo]!++;
-  }
+  for (let i = 0; i < values.length; i++) counts[binOf(edges, values[i]!)]!++;
   const n = Math.max(1, values.length);
   return { edges: [...edges], proportions: counts.map((c) => c / n) };
 }

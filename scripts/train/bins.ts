@@ -3,6 +3,7 @@
  * by `x <= threshold` on float32 inputs — exactly ONNX Runtime's BRANCH_LEQ test — so a split on "bin <= b" in
  * training is the same test as "x <= thresholds[b]" in the exported model, bit for bit.
  */
+import { binOf } from "../../src/analytics/histogram";
 export interface BinMapper {
   /** Per feature, ascending float32 thresholds; a feature has thresholds.length + 1 bins. */
   thresholds: Float32Array[];
@@ -60,17 +61,11 @@ export function fitBins(X: Float32Array, features: number, rows: Int32Array, max
   return { thresholds };
 }
 
-/** The bin of `x`: the number of thresholds strictly below it, i.e. the first b with x <= thresholds[b]. */
-export function binOf(thresholds: Float32Array, x: number): number {
-  let lo = 0;
-  let hi = thresholds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (x <= thresholds[mid]!) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
+/**
+ * The bin of `x`: the number of thresholds strictly below it, i.e. the first b with x <= thresholds[b] — the
+ * same rule as the model card's histograms (and ONNX's BRANCH_LEQ).
+ */
+export { binOf } from "../../src/analytics/histogram";
 
 /** Row-major bins (rows.length × features) of the given rows. */
 export function binRows(mapper: BinMapper, X: Float32Array, features: number, rows: Int32Array): Uint8Array {

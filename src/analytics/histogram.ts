@@ -2,7 +2,7 @@
  * Bins in the model card's histogram convention (src/model/card.ts): `edges` ascending; bin i holds v with
  * edges[i-1] < v <= edges[i]; bin 0 is everything <= edges[0], the last bin everything > edges[last].
  */
-export function binOf(edges: readonly number[], value: number): number {
+export function binOf(edges: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = edges.length;
   while (lo < hi) {

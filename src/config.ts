@@ -41,11 +41,21 @@ export type Bindings = Partial<Record<keyof z.input<typeof ConfigSchema>, string
   DECISIONS?: AnalyticsEngineDataset;
 };
 
+/** A deployment whose variables do not parse: named (never their values, which may be secrets) in the log. */
+export class ConfigError extends Error {
+  constructor(readonly variables: string[]) {
+    super(`invalid Worker configuration: ${variables.join(", ")} (see wrangler.toml and docs/deploy.md)`);
+    this.name = "ConfigError";
+  }
+}
+
 const cache = new WeakMap<object, Config>();
 export function configFrom(env: Bindings): Config {
   let c = cache.get(env);
   if (!c) {
-    c = ConfigSchema.parse(env);
+    const parsed = ConfigSchema.safeParse(env);
+    if (!parsed.success) throw new ConfigError([...new Set(parsed.error.issues.map((i) => String(i.path[0])))]);
+    c = parsed.data;
     cache.set(env, c);
   }
   return c;

@@ -83,13 +83,8 @@ export class RedisAlertSpill implements AlertSpill {
     await tx.exec();
   }
 
-  async acknowledge(alertIds: string[]): Promise<void> {
-    if (alertIds.length === 0) return;
-    const [first, ...rest] = alertIds;
-    const tx = this.redis.multi();
-    tx.zrem(SPILL_KEYS.journal, first!, ...rest);
-    tx.hdel(SPILL_KEYS.bodies, first!, ...rest);
-    await tx.exec();
+  acknowledge(alertIds: string[]): Promise<void> {
+    return this.forget(SPILL_KEYS.journal, alertIds);
   }
 
   async spill(alerts: Alert[]): Promise<void> {
@@ -140,11 +135,16 @@ export class RedisAlertSpill implements AlertSpill {
     return alerts;
   }
 
-  async remove(alertIds: string[]): Promise<void> {
+  remove(alertIds: string[]): Promise<void> {
+    return this.forget(SPILL_KEYS.index, alertIds);
+  }
+
+  /** Drops alerts from one queue (journal or spill) together with their bodies, atomically. */
+  private async forget(queue: string, alertIds: string[]): Promise<void> {
     if (alertIds.length === 0) return;
     const [first, ...rest] = alertIds;
     const tx = this.redis.multi();
-    tx.zrem(SPILL_KEYS.index, first!, ...rest);
+    tx.zrem(queue, first!, ...rest);
     tx.hdel(SPILL_KEYS.bodies, first!, ...rest);
     await tx.exec();
   }

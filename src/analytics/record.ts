@@ -1,4 +1,4 @@
-import { FEATURE_NAMES, buildFeatureVector, toBehaviourEvent } from "../features";
+import { FEATURE_NAMES, toBehaviourEvent } from "../features";
 import type { Degradation } from "../schemas/score";
 import type { ItemOutcome } from "../scoring/score";
 import type { StoreItem } from "../store/feature-store";
@@ -10,16 +10,13 @@ const KEY_COLUMNS = KEY_FEATURES.map((f) => FEATURE_NAMES.indexOf(f));
 /**
  * What Analytics Engine records of a scoring run: each freshly scored transaction (replays were recorded when
  * first scored). The country is the shopper's network country as the features see it; the amount is in USD so
- * sums across currencies mean something. Key features come from the shared feature definition; they need no
- * behavioural state, so empty states are passed and only the request-level columns are read.
+ * sums across currencies mean something. Key features are read from the row the model scored.
  */
 export function decisionRecords(items: readonly StoreItem[], outcomes: readonly ItemOutcome[], degraded: readonly Degradation[]): DecisionRecord[] {
-  const row = new Float32Array(FEATURE_NAMES.length);
   return outcomes.flatMap((o, i): DecisionRecord[] => {
     if (o.kind !== "scored") return [];
     const { input } = items[i]!;
     const event = toBehaviourEvent(input);
-    buildFeatureVector(input, {}, row, 0);
     return [
       {
         merchant: input.tx.merchant.id,
@@ -32,7 +29,7 @@ export function decisionRecords(items: readonly StoreItem[], outcomes: readonly 
         score: o.result.score,
         latency_ms: o.result.timings.total_ms,
         amount_usd: event.amount / 100,
-        features: KEY_COLUMNS.map((c) => row[c]!),
+        features: KEY_COLUMNS.map((c) => o.features[c]!),
       },
     ];
   });

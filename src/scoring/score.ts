@@ -18,7 +18,8 @@ export interface ScoreDeps {
 }
 
 export type ItemOutcome =
-  | { kind: "scored"; result: ScoreResult }
+  /** `features`: the row the model scored, for what runs after the response (analytics). */
+  | { kind: "scored"; result: ScoreResult; features: Float32Array }
   | { kind: "replay"; result: ScoreResult }
   | { kind: "in_progress"; transactionId: string };
 
@@ -51,10 +52,10 @@ export async function scoreItems(items: StoreItem[], deps: ScoreDeps, startedAt:
   const reasons = reasonsFrom(scores, rows, plan, model.card);
 
   const totalMs = performance.now() - startedAt;
-  const scored = new Map<number, ScoreResult>();
+  const scored = new Map<number, { result: ScoreResult; features: Float32Array }>();
   fresh.forEach((i, r) => {
     const score = scores[r]!;
-    scored.set(i, {
+    const result: ScoreResult = {
       transaction_id: items[i]!.input.tx.transaction_id,
       score: Math.round(score * 1e6) / 1e6,
       ...decide(score, model.card.thresholds),
@@ -62,14 +63,15 @@ export async function scoreItems(items: StoreItem[], deps: ScoreDeps, startedAt:
       model: { id: model.card.id, version: model.card.version },
       timings: { total_ms: round(totalMs), model_ms: round(modelMs) },
       degraded: [...degraded],
-    });
+    };
+    scored.set(i, { result, features: rows.subarray(r * FEATURE_COUNT, (r + 1) * FEATURE_COUNT) });
   });
 
   const outcomes = items.map((item, i): ItemOutcome => {
     const record = records[i]!;
     if (record.kind === "replay") return { kind: "replay", result: { ...(record.response as ScoreResult), replayed: true } };
     if (record.kind === "in_progress") return { kind: "in_progress", transactionId: item.input.tx.transaction_id };
-    return { kind: "scored", result: scored.get(i)! };
+    return { kind: "scored", ...scored.get(i)! };
   });
   return { outcomes, degraded, modelMs };
 }

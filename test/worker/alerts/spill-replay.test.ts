@@ -4,6 +4,7 @@ import exporter from "../../../workers/metrics-exporter/src/index";
 import { alertId } from "../../../src/alerts/alert";
 import { alertsFor } from "../../../src/alerts/runtime";
 import { IN_FLIGHT_MS, RedisAlertSpill } from "../../../src/alerts/spill";
+import { FEATURE_COUNT } from "../../../src/features";
 import { TransactionSchema } from "../../../src/schemas/transaction";
 import type { ScoreResult } from "../../../src/schemas/score";
 import { toStoreItem } from "../../../src/scoring/item";
@@ -97,7 +98,7 @@ describe("no alert lost: sink down → spill to Redis → scheduled replay", () 
     const tx = TransactionSchema.parse(transaction());
     const [alert] = await alertsFor(
       [toStoreItem(tx, {}, Date.now(), { kind: "secret" })],
-      [{ kind: "scored", result: scored(tx.transaction_id) }],
+      [{ kind: "scored", result: scored(tx.transaction_id), features: new Float32Array(FEATURE_COUNT) }],
       "approve",
       Date.now(),
     );

@@ -150,11 +150,12 @@ describe.each(["redis-streams", "memory"] as const)("Kafka REST over %s", (stora
     expect(await consumer.consume({ ...ids, topics: [topic], timeout: 0 })).toEqual([]);
 
     const started = Date.now();
-    const waiting = consumer.consume({ ...ids, topics: [topic], timeout: 5_000 });
+    const waiting = consumer.consume({ ...ids, topics: [topic], timeout: 20_000 });
     setTimeout(() => void kafka.producer().produce(topic, "new"), 100);
     const got = await waiting;
     expect(got.map((m) => m.value)).toEqual(["new"]);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Half the poll timeout: generous for a loaded CI machine, still nowhere near "waited it out".
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it("fetch reads from an offset without a consumer group", async () => {

@@ -76,7 +76,8 @@ describe.each(Object.keys(sinks))("%s sink", (kind) => {
     const took = Date.now() - started;
     expect(outcome).toMatchObject({ kind: "spilled", count: 1, error: { code: "timeout" } });
     expect(took).toBeGreaterThanOrEqual(600);
-    expect(took).toBeLessThan(3_000);
+    // Nowhere near @upstash/kafka's own 15 s retry schedule.
+    expect(took).toBeLessThan(7_500);
     expect(s).toMatchObject({ delivered: 0, spilled: 1, lost: 0 });
     expect((await spill.oldest(1000)).map((a) => a.alert_id)).toContain(alert.alert_id);
     await spill.remove([alert.alert_id]);
@@ -97,7 +98,8 @@ describe("sink errors", () => {
     const sink = new ConfluentV3Sink({ url: inject("kafkaRestUrl"), clusterId: "c", apiKey: "nobody", apiSecret: "wrong", topic: freshTopic("auth") });
     const started = Date.now();
     await expect(sink.produce([await anAlert()], AbortSignal.timeout(5_000))).rejects.toMatchObject({ code: "unauthorized", status: 401 });
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Retried, it would run until the 5 s signal aborts.
+    expect(Date.now() - started).toBeLessThan(4_000);
     expect(await sink.ping(1_000)).toMatchObject({ ok: false });
   });
 });

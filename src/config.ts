@@ -14,6 +14,8 @@ export const ConfigSchema = z.object({
   UPSTASH_REDIS_REST_TOKEN: optional(z.string()),
   /** Budget for the feature-store round trip; past it the score goes on without behavioural state. */
   REDIS_TIMEOUT_MS: ms(150),
+  /** How long an isolate reuses its /health probes of Redis and Kafka (src/health/shared-probe.ts); 0: every call probes. */
+  HEALTH_CACHE_MS: z.coerce.number().int().min(0).default(5_000),
   /** How long an isolate trusts an API key it looked up (docs/auth.md): also how long a revoked key may still work. */
   AUTH_KEY_CACHE_TTL_MS: ms(30_000),
   /** Bearer token Prometheus sends to GET /metrics (docs/auth.md); unset → /metrics refuses everyone. */

@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { kafkaCheck, spillCheck } from "../alerts/health";
+import { sharedProbe, type Probed } from "../health/shared-probe";
 import type { AppEnv, Services } from "../services";
 import { SERVICE } from "../version";
 
@@ -20,6 +21,7 @@ export const HealthSchema = z
       description: "ok: all dependencies up; degraded: scores are answered but without some dependency; down: scores cannot be answered",
     }),
     version: z.string(),
+    checked_at: z.string().openapi({ description: "When these checks ran: an isolate reuses them for HEALTH_CACHE_MS (default 5 s)" }),
     checks: z.object({ model: CheckSchema, redis: CheckSchema, kafka: CheckSchema, alert_spill: CheckSchema }),
   })
   .openapi("Health");
@@ -35,6 +37,7 @@ export const healthRoute = createRoute({
 });
 
 type Check = z.infer<typeof CheckSchema>;
+type Health = z.infer<typeof HealthSchema>;
 
 async function modelCheck(services: Services): Promise<Check> {
   const started = performance.now();
@@ -53,13 +56,31 @@ async function redisCheck(services: Services): Promise<Check> {
   return r.ok ? { status: "ok", latency_ms: r.latency_ms, failures } : { status: "down", detail: r.error, failures };
 }
 
+async function checkAll(services: Services) {
+  const [model, redis, kafka, alert_spill] = await Promise.all([modelCheck(services), redisCheck(services), kafkaCheck(services.alerts), spillCheck(services.alerts)]);
+  return { model, redis, kafka, alert_spill };
+}
+
+type Checks = Awaited<ReturnType<typeof checkAll>>;
+const probes = new WeakMap<Services, () => Promise<Probed<Checks>>>();
+
+function probeFor(services: Services): () => Promise<Probed<Checks>> {
+  let probe = probes.get(services);
+  if (!probe) {
+    probe = sharedProbe(services.config.HEALTH_CACHE_MS, () => checkAll(services));
+    probes.set(services, probe);
+  }
+  return probe;
+}
+
 export function registerHealth(app: OpenAPIHono<AppEnv>) {
   app.openapi(healthRoute, async (c) => {
-    const services = c.get("services");
-    const [model, redis, kafka, alert_spill] = await Promise.all([modelCheck(services), redisCheck(services), kafkaCheck(services.alerts), spillCheck(services.alerts)]);
+    const { value: checks, checkedAt } = await probeFor(c.get("services"))();
+    const { model, redis, kafka, alert_spill } = checks;
     // Alerting off by choice (not_configured) is not a degradation; a sink that fails, or alerts waiting, is.
     const alertsOk = kafka.status !== "down" && alert_spill.status !== "down" && !alert_spill.backlog;
-    const status = model.status !== "ok" ? "down" : redis.status === "ok" && alertsOk ? "ok" : "degraded";
-    return c.json({ status, version: SERVICE.version, checks: { model, redis, kafka, alert_spill } }, status === "down" ? 503 : 200);
+    const status: Health["status"] = model.status !== "ok" ? "down" : redis.status === "ok" && alertsOk ? "ok" : "degraded";
+    const body = { status, version: SERVICE.version, checked_at: new Date(checkedAt).toISOString(), checks };
+    return c.json(body, status === "down" ? 503 : 200);
   });
 }

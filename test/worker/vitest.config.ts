@@ -19,6 +19,8 @@ export default defineProject({
           UPSTASH_REDIS_REST_TOKEN: inject("redisRestToken"),
           // Generous: the shared CI machine is slow; the timeout path has its own test with a short budget.
           REDIS_TIMEOUT_MS: "2000",
+          // Outage tests read /health right after stopping a dependency; the cache has its own test.
+          HEALTH_CACHE_MS: "0",
           // API keys are seeded by global-setup.ts (auth/keys.ts); /metrics takes this operator token instead.
           METRICS_TOKEN: TEST_METRICS_TOKEN,
         },

@@ -2,6 +2,7 @@ export {
   FEATURES,
   FEATURE_COUNT,
   FEATURE_NAMES,
+  REASON_CODES,
   buildFeatureVector,
   entityIds,
   toBehaviourEvent,
@@ -26,3 +27,4 @@ export {
 export { localTime, isValidTimeZone } from "./calendar";
 export { MCC_GROUPS, mccGroup } from "./mcc";
 export { BehaviourReplay } from "./replay";
+export { notProvided, reasonCode, type ReasonCodes } from "./reason-codes";

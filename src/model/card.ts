@@ -31,7 +31,8 @@ export const ModelCardSchema = z.object({
       name: z.string(),
       group: z.enum(["transaction", "edge", "behaviour"]),
       description: z.string(),
-      reason: z.string(),
+      /** src/features/reason-codes.ts */
+      reason: z.object({ above: z.string(), below: z.string(), values: z.record(z.string(), z.string()).optional(), pivot: z.number().optional() }),
       entity: z.enum(["card", "device", "ip", "customer"]).optional(),
     }),
   ),

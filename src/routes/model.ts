@@ -12,7 +12,16 @@ export const ModelInfoSchema = z
     description: z.string(),
     algorithm: z.string(),
     sha256: z.string(),
-    features: z.array(z.object({ name: z.string(), group: z.string(), description: z.string(), reason: z.string() })),
+    features: z.array(
+      z.object({
+        name: z.string(),
+        group: z.string(),
+        description: z.string(),
+        reason: z
+          .object({ above: z.string(), below: z.string(), values: z.record(z.string(), z.string()).optional(), pivot: z.number().optional() })
+          .openapi({ description: "The reason code reported when the feature raises a score by being above or below its training reference, or by taking one of `values` (docs/reasons.md)" }),
+      }),
+    ),
     thresholds: z.object({ review: z.number(), decline: z.number(), rationale: z.string() }),
     metrics: z.record(z.string(), z.number()),
     training_data: z.record(z.string(), z.union([z.string(), z.number()])),

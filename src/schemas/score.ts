@@ -1,9 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { ProblemSchema } from "../errors/problem";
+import { REASON_CODES } from "../features";
 
 export const ReasonSchema = z
   .object({
-    code: z.string().openapi({ example: "card_velocity" }),
+    code: z.enum(REASON_CODES as [string, ...string[]]).openapi({ example: "card_velocity", description: "What raised the score (docs/reasons.md)" }),
     feature: z.string().openapi({ example: "card_count_1h" }),
     value: z.number().openapi({ example: 7 }),
     impact: z.number().openapi({ example: 0.31, description: "Score drop when this feature is set to its training reference." }),

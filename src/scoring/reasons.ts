@@ -1,3 +1,4 @@
+import { notProvided, reasonCode } from "../features";
 import type { ModelCard } from "../model/card";
 
 export interface Reason {
@@ -53,19 +54,36 @@ export function withReasonVariants(rows: Float32Array, width: number, reference:
 /** The top contributors of each row, from the scores of the call made with `withReasonVariants`. */
 export function reasonsFrom(scores: Float32Array, rows: Float32Array, plan: ReasonPlan, card: ModelCard): Reason[][] {
   const width = card.features.length;
+  const reference = referenceVector(card);
+  const presence = presenceColumns(card);
   let at = plan.rowCount;
   return plan.variants.map((idx, r) => {
     const base = scores[r]!;
+    const row = rows.subarray(r * width, (r + 1) * width);
     const found: Reason[] = [];
     for (const f of idx) {
       const impact = base - scores[at++]!;
       if (impact > MIN_IMPACT) {
         const info = card.features[f]!;
-        found.push({ code: info.reason, feature: info.name, value: round(rows[r * width + f]!), impact: round(impact) });
+        const absent = info.entity !== undefined && row[presence.get(info.entity)!]! < 0;
+        const code = absent ? notProvided(info.entity!) : reasonCode(info.reason, row[f]!, reference[f]!);
+        found.push({ code, feature: info.name, value: round(row[f]!), impact: round(impact) });
       }
     }
     return found.sort((a, b) => b.impact - a.impact).slice(0, MAX_REASONS);
   });
+}
+
+/**
+ * Per entity, a column that is -1 only when the transaction did not name the entity: its 7-day count (a named
+ * entity's is 0 or more). Other -1s — "first seen", "no device" — are values with codes of their own.
+ */
+function presenceColumns(card: ModelCard): Map<string, number> {
+  const columns = new Map<string, number>();
+  card.features.forEach((f, i) => {
+    if (f.entity !== undefined && f.name === `${f.entity}_count_7d`) columns.set(f.entity, i);
+  });
+  return columns;
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;

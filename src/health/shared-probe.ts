@@ -1,7 +1,9 @@
 /**
- * `/health` is public, so how often it reaches Redis and Kafka must not be up to its callers: an isolate runs at
- * most one probe at a time (concurrent callers share it) and reuses the result for `ttlMs`. Callers get the time
- * it was taken, so a cached answer is never mistaken for a fresh one.
+ * `/health` is public, so how often it reaches Redis and Kafka must not be up to its callers: an isolate reuses a
+ * probe's result for `ttlMs`. Only settled results are shared, never a probe in flight — in workerd a promise
+ * driven by one request's I/O must not be awaited by another (if the first request is cancelled, the others never
+ * get an answer). So callers arriving while the cache is empty each probe, and the first to finish fills it.
+ * Callers get the time it was taken, so a cached answer is never mistaken for a fresh one.
  */
 export interface Probed<T> {
   value: T;
@@ -9,23 +11,13 @@ export interface Probed<T> {
 }
 
 export function sharedProbe<T>(ttlMs: number, probe: () => Promise<T>, now: () => number = Date.now): () => Promise<Probed<T>> {
-  let last: { promise: Promise<Probed<T>>; settledAt?: number } | undefined;
-  return () => {
-    const t = now();
-    const fresh = last && (last.settledAt === undefined || t - last.settledAt < ttlMs);
-    if (!fresh) {
-      const entry: NonNullable<typeof last> = {
-        promise: probe().then((value) => {
-          entry.settledAt = now();
-          return { value, checkedAt: entry.settledAt };
-        }),
-      };
-      // A probe that throws is not cached: the next caller tries again.
-      entry.promise.catch(() => {
-        if (last === entry) last = undefined;
-      });
-      last = entry;
-    }
-    return last!.promise;
+  let last: Probed<T> | undefined;
+  return async () => {
+    if (last && now() - last.checkedAt < ttlMs) return last;
+    // A probe that throws is not cached: the next caller tries again.
+    const value = await probe();
+    const probed = { value, checkedAt: now() };
+    if (!last || probed.checkedAt >= last.checkedAt) last = probed;
+    return probed;
   };
 }

@@ -1,4 +1,4 @@
-import { byValue, sides, type ReasonCodes } from "./reason-codes";
+import { byValue, sides, threshold, type ReasonCodes } from "./reason-codes";
 import { DAY_MS, HOUR_MS, RETENTION_MS, type BehaviourEvent, type EntityKind, type EntityState } from "./state";
 
 /**
@@ -75,32 +75,32 @@ const COMMON: BehaviourFeature[] = [
   {
     suffix: "amount_ratio_7d",
     description: "this amount / mean amount of the last 7 days (-1: no history)",
-    reason: sides("amount_above_usual", "amount_below_usual", { values: { "-1": "no_history" }, pivot: 1 }),
+    reason: sides("amount_above_usual", "amount_below_usual", { values: { "-1": "no_history" }, fixed: { low: 0.8, high: 1.25, between: "usual_amount" } }),
     compute: (w, ctx) => (w.d7.count === 0 ? -1 : Math.min(1000, ctx.event.amount / Math.max(1, w.d7.amount / w.d7.count))),
   },
   {
     suffix: "since_last_log",
     description: "log1p(seconds since the previous transaction) (-1: never seen)",
-    reason: sides("dormant", "rapid_repeat", { values: { "-1": "first_seen" }, pivot: Math.log1p(DAY_MS / 1000) }),
+    reason: sides("dormant", "rapid_repeat", { values: { "-1": "first_seen" }, fixed: { low: Math.log1p(HOUR_MS / 1000), high: Math.log1p(RETENTION_MS / 1000), between: "returning" } }),
     compute: (_w, { state, event }) =>
       state.lastSeen === null ? -1 : Math.log1p(Math.max(0, event.t - state.lastSeen) / 1000),
   },
   {
     suffix: "age_days",
     description: "days since first seen (-1: first time seen)",
-    reason: sides("long_known", "new_entity", { values: { "-1": "first_seen" }, pivot: 7 }),
+    reason: sides("long_known", "new_entity", { values: { "-1": "first_seen" }, fixed: threshold(7) }),
     compute: (_w, { state, event }) => (state.firstSeen === null ? -1 : Math.max(0, event.t - state.firstSeen) / DAY_MS),
   },
   {
     suffix: "merchants_24h",
     description: "distinct merchants in the last 24 hours",
-    reason: sides("merchant_spread", "single_merchant", { pivot: 1 }),
+    reason: sides("merchant_spread", "single_merchant", { fixed: threshold(1) }),
     compute: (w) => w.h24.merchants.size,
   },
   {
     suffix: "countries_7d",
     description: "distinct network countries in the last 7 days",
-    reason: sides("country_spread", "single_country", { pivot: 1 }),
+    reason: sides("country_spread", "single_country", { values: { "0": "country_unknown" }, fixed: threshold(1) }),
     compute: (w) => w.d7.countries.size,
   },
 ];
@@ -109,19 +109,19 @@ const known = (seen: Set<string>, value: string) => (value === "" ? -1 : seen.ha
 
 const SPECIFIC: Record<EntityKind, BehaviourFeature[]> = {
   card: [
-    { suffix: "devices_24h", description: "distinct devices used by this card in 24 hours", reason: sides("many_devices", "few_devices", { pivot: 1 }), compute: (w) => w.h24.devices.size },
+    { suffix: "devices_24h", description: "distinct devices used by this card in 24 hours", reason: sides("many_devices", "single_device", { values: { "0": "no_device_seen" }, fixed: threshold(1) }), compute: (w) => w.h24.devices.size },
     { suffix: "device_known", description: "this device used by this card in 7 days (1/0, -1: no device)", reason: byValue("new_device", { "1": "known_device", "0": "new_device", "-1": "device_not_provided" }), compute: (w, c) => known(w.d7.devices, c.event.device) },
     { suffix: "country_known", description: "this network country seen for this card in 7 days (1/0, -1: unknown)", reason: byValue("new_country", { "1": "known_country", "0": "new_country", "-1": "country_unknown" }), compute: (w, c) => known(w.d7.countries, c.event.country) },
   ],
   device: [
-    { suffix: "cards_24h", description: "distinct cards used on this device in 24 hours", reason: sides("many_cards", "few_cards", { pivot: 1 }), compute: (w) => w.h24.cards.size },
+    { suffix: "cards_24h", description: "distinct cards used on this device in 24 hours", reason: sides("many_cards", "single_card", { fixed: threshold(1) }), compute: (w) => w.h24.cards.size },
     { suffix: "card_known", description: "this card used on this device in 7 days (1/0)", reason: byValue("new_card", { "1": "known_card", "0": "new_card" }), compute: (w, c) => known(w.d7.cards, c.event.card) },
   ],
   ip: [
-    { suffix: "cards_24h", description: "distinct cards used from this IP in 24 hours", reason: sides("many_cards", "few_cards", { pivot: 1 }), compute: (w) => w.h24.cards.size },
+    { suffix: "cards_24h", description: "distinct cards used from this IP in 24 hours", reason: sides("many_cards", "single_card", { fixed: threshold(1) }), compute: (w) => w.h24.cards.size },
   ],
   customer: [
-    { suffix: "cards_7d", description: "distinct cards used by this customer in 7 days", reason: sides("many_cards", "few_cards", { pivot: 1 }), compute: (w) => w.d7.cards.size },
+    { suffix: "cards_7d", description: "distinct cards used by this customer in 7 days", reason: sides("many_cards", "single_card", { fixed: threshold(1) }), compute: (w) => w.d7.cards.size },
     { suffix: "card_known", description: "this card used by this customer in 7 days (1/0)", reason: byValue("new_card", { "1": "known_card", "0": "new_card" }), compute: (w, c) => known(w.d7.cards, c.event.card) },
   ],
 };

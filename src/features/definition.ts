@@ -4,7 +4,7 @@ import { behaviourFeatures, windows } from "./behaviour";
 import { localTime } from "./calendar";
 import { DISPOSABLE_EMAIL_DOMAINS, FREE_EMAIL_DOMAINS, HOSTING_ASNS } from "./lists";
 import { isHighRiskMcc, mccGroup, mccGroupIndex } from "./mcc";
-import { allReasonCodes, byValue, comparison, prefixed, sides, type ReasonCodes } from "./reason-codes";
+import { allReasonCodes, byValue, comparison, prefixed, sides, threshold, type ReasonCodes } from "./reason-codes";
 import { ENTITY_KINDS, type BehaviourEvent, type EntityKind, type EntityState } from "./state";
 
 /**
@@ -95,7 +95,7 @@ const INPUT_FEATURES: InputFeature[] = [
     name: "account_age_days_log",
     group: "transaction",
     description: "log1p(customer account age in days) (-1: unknown)",
-    reason: sides("established_account", "new_account", { values: { "-1": "account_age_not_provided" }, pivot: Math.log1p(30) }),
+    reason: sides("established_account", "new_account", { values: { "-1": "account_age_not_provided" }, fixed: threshold(Math.log1p(30)) }),
     compute: ({ input: { tx } }) => (tx.customer?.account_age_days === undefined ? -1 : Math.log1p(tx.customer.account_age_days)),
   },
   {

@@ -17,10 +17,19 @@ export interface ReasonCodes {
    * not velocity, although 0 > -1.
    */
   pivot?: number;
+  /**
+   * Thresholds that replace the reference altogether, for features whose codes have a meaning of their own: "two
+   * or more merchants" is a spread whatever the typical card does. At or below `low` → `below`, above `high` →
+   * `above`, in between → `between`.
+   */
+  fixed?: { low: number; high: number; between?: string };
 }
 
-/** A continuous feature: a code per side of the reference (or of `pivot`), plus codes for its sentinels. */
-export const sides = (above: string, below: string, extra: Pick<ReasonCodes, "values" | "pivot"> = {}): ReasonCodes => ({ above, below, ...extra });
+/** A continuous feature: a code per side of the reference (or of `pivot` / `fixed`), plus codes for its sentinels. */
+export const sides = (above: string, below: string, extra: Pick<ReasonCodes, "values" | "pivot" | "fixed"> = {}): ReasonCodes => ({ above, below, ...extra });
+
+/** `fixed` with one threshold: above `at` → `above`, at or below → `below`. */
+export const threshold = (at: number): NonNullable<ReasonCodes["fixed"]> => ({ low: at, high: at });
 
 /** A categorical feature: a code per value, `fallback` for any other (one of the value codes when they are all listed). */
 export const byValue = (fallback: string, values: Record<string, string>): ReasonCodes => ({ above: fallback, below: fallback, values });
@@ -31,13 +40,18 @@ export const comparison = (mismatch: string, match: string, unknown: string): Re
 /** Prefixes every code, e.g. an entity's features: `velocity` → `card_velocity`. */
 export function prefixed(prefix: string, codes: ReasonCodes): ReasonCodes {
   const values = codes.values && Object.fromEntries(Object.entries(codes.values).map(([v, c]) => [v, `${prefix}${c}`]));
-  return { ...codes, above: `${prefix}${codes.above}`, below: `${prefix}${codes.below}`, ...(values && { values }) };
+  const fixed = codes.fixed && { ...codes.fixed, ...(codes.fixed.between !== undefined && { between: `${prefix}${codes.fixed.between}` }) };
+  return { ...codes, above: `${prefix}${codes.above}`, below: `${prefix}${codes.below}`, ...(values && { values }), ...(fixed && { fixed }) };
 }
 
 /** The code for `value` against the feature's `reference`. */
 export function reasonCode(codes: ReasonCodes, value: number, reference: number): string {
   const specific = codes.values?.[String(value)];
   if (specific !== undefined) return specific;
+  if (codes.fixed) {
+    const { low, high, between } = codes.fixed;
+    return value > high ? codes.above : value <= low ? codes.below : (between ?? codes.above);
+  }
   const against = reference < 0 && codes.pivot !== undefined ? codes.pivot : reference;
   return value > against ? codes.above : codes.below;
 }
@@ -55,6 +69,7 @@ export function allReasonCodes(codes: readonly ReasonCodes[], entities: readonly
     all.add(c.above);
     all.add(c.below);
     for (const v of Object.values(c.values ?? {})) all.add(v);
+    if (c.fixed?.between !== undefined) all.add(c.fixed.between);
   }
   return [...all].sort();
 }

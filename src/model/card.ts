@@ -32,7 +32,7 @@ export const ModelCardSchema = z.object({
       group: z.enum(["transaction", "edge", "behaviour"]),
       description: z.string(),
       /** src/features/reason-codes.ts */
-      reason: z.object({ above: z.string(), below: z.string(), values: z.record(z.string(), z.string()).optional(), pivot: z.number().optional() }),
+      reason: z.object({ above: z.string(), below: z.string(), values: z.record(z.string(), z.string()).optional(), pivot: z.number().optional(), fixed: z.object({ low: z.number(), high: z.number(), between: z.string().optional() }).optional() }),
       entity: z.enum(["card", "device", "ip", "customer"]).optional(),
     }),
   ),

@@ -18,7 +18,7 @@ export const ModelInfoSchema = z
         group: z.string(),
         description: z.string(),
         reason: z
-          .object({ above: z.string(), below: z.string(), values: z.record(z.string(), z.string()).optional(), pivot: z.number().optional() })
+          .object({ above: z.string(), below: z.string(), values: z.record(z.string(), z.string()).optional(), pivot: z.number().optional(), fixed: z.object({ low: z.number(), high: z.number(), between: z.string().optional() }).optional() })
           .openapi({ description: "The reason code reported when the feature raises a score by being above or below its training reference, or by taking one of `values` (docs/reasons.md)" }),
       }),
     ),

@@ -1,10 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { ProblemSchema } from "../errors/problem";
-import { REASON_CODES } from "../features";
 
 export const ReasonSchema = z
   .object({
-    code: z.enum(REASON_CODES as [string, ...string[]]).openapi({ example: "card_velocity", description: "What raised the score (docs/reasons.md)" }),
+    // A string, not an enum: stored answers and spilled alerts made by an earlier model keep their codes, and new
+    // models may add codes (docs/reasons.md) without breaking clients generated from this schema.
+    code: z.string().openapi({ example: "card_velocity", description: "What raised the score, e.g. `card_velocity`, `ip_little_history`, `disposable_email_domain` (docs/reasons.md)" }),
     feature: z.string().openapi({ example: "card_count_1h" }),
     value: z.number().openapi({ example: 7 }),
     impact: z.number().openapi({ example: 0.31, description: "Score drop when this feature is set to its training reference." }),

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { FEATURES, REASON_CODES, reasonCode } from "../../../src/features";
+import { ModelCardSchema } from "../../../src/model/card";
 
 const codes = (name: string) => FEATURES.find((f) => f.name === name)!.reason;
 
@@ -34,5 +36,30 @@ describe("reason codes depend on the value that raised the score", () => {
   it("every code is snake_case and the catalog has no duplicates", () => {
     for (const c of REASON_CODES) expect(c).toMatch(/^[a-z][a-z0-9_]*$/);
     expect(new Set(REASON_CODES).size).toBe(REASON_CODES.length);
+  });
+});
+
+describe("with the served model's references (models/fraud-gbdt.card.json)", () => {
+  const card = ModelCardSchema.parse(JSON.parse(readFileSync(new URL("../../../models/fraud-gbdt.card.json", import.meta.url), "utf8")));
+  const served = (name: string, value: number) => {
+    const f = card.features.find((x) => x.name === name)!;
+    return reasonCode(f.reason, value, card.baselines.reference[name]!);
+  };
+
+  it("the card carries the definition's codes", () => {
+    expect(card.features.map((f) => f.reason)).toEqual(FEATURES.map((f) => f.reason));
+  });
+
+  it("codes with an absolute meaning hold whatever the typical card does", () => {
+    expect(served("card_merchants_24h", 1)).toBe("card_single_merchant");
+    expect(served("card_merchants_24h", 4)).toBe("card_merchant_spread");
+    expect(served("card_devices_24h", 1)).toBe("card_single_device");
+    expect(served("card_amount_ratio_7d", 1)).toBe("card_usual_amount");
+    expect(served("card_amount_ratio_7d", 3)).toBe("card_amount_above_usual");
+    expect(served("card_amount_ratio_7d", 0.2)).toBe("card_amount_below_usual");
+    expect(served("card_since_last_log", Math.log1p(30 * 3600))).toBe("card_returning");
+    expect(served("card_since_last_log", Math.log1p(40))).toBe("card_rapid_repeat");
+    expect(served("card_countries_7d", 0)).toBe("card_country_unknown");
+    expect(served("customer_amount_ratio_7d", 1)).toBe("customer_usual_amount");
   });
 });

@@ -10,7 +10,7 @@
  * Add --json for machine-readable output. UPSTASH_REDIS_REST_URL / UPSTASH_REDIS_REST_TOKEN default to the local
  * stack's (scripts/local/stack.ts LOCAL_DEFAULTS).
  */
-import { pathToFileURL } from "node:url";
+import { isMain } from "./cli";
 import { parseArgs } from "node:util";
 import { KEY_KINDS, KEY_MODES, type KeyKind, type KeyMode } from "../src/auth/api-key";
 import { keyDigest } from "../src/auth/hash";
@@ -128,7 +128,7 @@ export async function runKeys(argv: string[], env: { UPSTASH_REDIS_REST_URL?: st
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   runKeys(process.argv.slice(2), process.env).then(
     (lines) => console.log(lines.join("\n")),
     (e: unknown) => {

@@ -4,7 +4,7 @@
  * refuses them, and they are public — never store them in a database anything real reads.
  *   npx tsx scripts/seed-demo.ts     (UPSTASH_REDIS_REST_URL/TOKEN default to the local stack's)
  */
-import { pathToFileURL } from "node:url";
+import { isMain, runMain } from "./cli";
 import { recordFor, type KeySpec } from "../src/auth/key-lifecycle";
 import { KeyStore } from "../src/auth/key-store";
 import { LOCAL_DEFAULTS } from "./local/stack";
@@ -59,9 +59,4 @@ async function main(): Promise<void> {
   console.log(`  publishable key  ${DEMO_PUBLISHABLE_KEY}  (origins: ${DEMO_ORIGINS.join(", ")})`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+if (isMain(import.meta.url)) runMain(main, (e) => (e instanceof Error ? e.message : e));

@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import { pathToFileURL } from "node:url";
+import { isMain } from "../../scripts/cli";
 import { parseArgs } from "node:util";
 
 export const CHECKOUT_PORT = 8788;
@@ -44,7 +44,7 @@ export async function startCheckoutServer(port = CHECKOUT_PORT, host = "127.0.0.
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({ options: { port: { type: "string", default: String(CHECKOUT_PORT) } } });
   startCheckoutServer(Number(values.port)).then(
     (s) => console.log(`example checkout on http://127.0.0.1:${s.port} (scorer expected on http://127.0.0.1:8787; Ctrl-C to stop)`),

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { pathToFileURL } from "node:url";
+import { exitOnSignal, isMain, runMain } from "../cli";
 import { parseArgs } from "node:util";
 import { SqlError } from "./ae-sql-parser";
 import { runSql, type StoredPoint } from "./ae-sql-engine";
@@ -150,14 +150,7 @@ async function main(): Promise<void> {
   console.log(`  exporter: AE_SQL_URL=${ae.url} CF_API_TOKEN=${ae.token}`);
   console.log(`  add points: curl -X POST ${ae.origin}/__points -d '[{"indexes":["m_demo"],"blobs":["approve"],"doubles":[0.02,4.1,25,1]}]'`);
   console.log("Ctrl-C to stop.");
-  const stop = () => void ae.close().then(() => process.exit(0));
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  exitOnSignal(() => ae.close());
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+if (isMain(import.meta.url)) runMain(main);

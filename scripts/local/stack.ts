@@ -1,4 +1,4 @@
-import { pathToFileURL } from "node:url";
+import { exitOnSignal, isMain, runMain } from "../cli";
 import { parseArgs } from "node:util";
 import { startKafkaRest, type KafkaRestHandle } from "./kafka/kafka-rest";
 import { createMemoryBackend } from "./memory-backend";
@@ -128,16 +128,7 @@ async function main(): Promise<void> {
   console.log("Environment for the Worker and the CLIs:");
   for (const [k, v] of Object.entries(stack.env)) console.log(`  ${k}=${v}`);
   console.log("Ctrl-C to stop.");
-  const stop = () => {
-    void stack.stop().then(() => process.exit(0));
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  exitOnSignal(() => stack.stop());
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+if (isMain(import.meta.url)) runMain(main);

@@ -25,6 +25,18 @@ function rawTotals(records: DecisionRecord[]) {
   return { byDecision, amount: records.reduce((s, r) => s + r.amount_usd, 0), count: records.length };
 }
 
+/** The batch's points: within AE's per-invocation limit, with the records' count, decisions and amount. */
+function fittedPoints(records: DecisionRecord[], amountDigits: number): AnalyticsEngineDataPoint[] {
+  const points = toDataPoints(records, EDGES);
+  expect(points.length).toBeLessThanOrEqual(MAX_POINTS_PER_INVOCATION);
+  const got = totals(points);
+  const want = rawTotals(records);
+  expect(got.count).toBe(want.count);
+  expect(got.byDecision).toEqual(want.byDecision);
+  expect(got.amount).toBeCloseTo(want.amount, amountDigits);
+  return points;
+}
+
 describe("toDataPoints (decision → Analytics Engine)", () => {
   it("writes one point per transaction up to the limit, in the schema's column order", () => {
     const rand = prng(1);
@@ -42,13 +54,7 @@ describe("toDataPoints (decision → Analytics Engine)", () => {
   it("aggregates a 1000-transaction batch into ≤ 25 points that keep counts, amounts and the score histogram", () => {
     const rand = prng(2);
     const records = Array.from({ length: 1000 }, () => record(rand, "m_big", "v1"));
-    const points = toDataPoints(records, EDGES);
-    expect(points.length).toBeLessThanOrEqual(MAX_POINTS_PER_INVOCATION);
-    const got = totals(points);
-    const want = rawTotals(records);
-    expect(got.count).toBe(want.count);
-    expect(got.byDecision).toEqual(want.byDecision);
-    expect(got.amount).toBeCloseTo(want.amount, 6);
+    const points = fittedPoints(records, 6);
     // Each point's mean score lies in the bin its members share: the weighted histogram is the raw one.
     const fromPoints = new Array<number>(EDGES.length + 1).fill(0);
     for (const p of points) fromPoints[binOf(EDGES, d(p, "score"))]! += d(p, "weight");
@@ -82,13 +88,7 @@ describe("toDataPoints (decision → Analytics Engine)", () => {
       fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 80 }), fc.integer(), (n, merchants, seed) => {
         const rand = prng(seed);
         const records = Array.from({ length: n }, () => record(rand, `m_${Math.floor(rand() * merchants)}`, "v1"));
-        const points = toDataPoints(records, EDGES);
-        expect(points.length).toBeLessThanOrEqual(MAX_POINTS_PER_INVOCATION);
-        const got = totals(points);
-        const want = rawTotals(records);
-        expect(got.count).toBe(want.count);
-        expect(got.byDecision).toEqual(want.byDecision);
-        expect(got.amount).toBeCloseTo(want.amount, 4);
+        fittedPoints(records, 4);
       }),
       { numRuns: 60 },
     );

@@ -1,4 +1,5 @@
 import { SELF } from "cloudflare:test";
+import type { ScoreResult } from "../../src/schemas/score";
 import { TEST_SECRET_KEY } from "./auth/keys";
 
 export const BASE = "http://scorer.test";
@@ -49,4 +50,18 @@ export interface ProblemBody {
   code: string;
   detail?: string;
   errors?: { path: string; code: string; message: string }[];
+}
+
+/** A scorer's answer, for tests that start after scoring (alerts, metrics); `overrides` replace fields. */
+export function scoreResult(overrides: Partial<ScoreResult> & Pick<ScoreResult, "transaction_id">): ScoreResult {
+  return {
+    score: 0.5,
+    risk_level: "elevated",
+    decision: "review",
+    reasons: [],
+    model: { id: "fraud-gbdt", version: "test" },
+    timings: { total_ms: 1, model_ms: 1 },
+    degraded: [],
+    ...overrides,
+  };
 }

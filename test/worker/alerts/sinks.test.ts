@@ -6,22 +6,21 @@ import { deliverAlerts, emptyAlertStats } from "../../../src/alerts/deliver";
 import type { AlertSink } from "../../../src/alerts/sink";
 import { RedisAlertSpill } from "../../../src/alerts/spill";
 import { UpstashKafkaSink } from "../../../src/alerts/upstash-kafka-sink";
+import { scoreResult } from "../helpers";
 import { freshTopic, readTopic, setKafkaDown } from "./kafka";
 
 let n = 0;
 async function anAlert(scoredAt = Date.now()): Promise<Alert> {
   n++;
   return toAlert(
-    {
+    scoreResult({
       transaction_id: `txn_sink_${Date.now().toString(36)}_${n}`,
       score: 0.91,
       risk_level: "high",
       decision: "decline",
       reasons: [{ code: "card_velocity", feature: "card_count_1h", value: 7, impact: 0.3 }],
-      model: { id: "fraud-gbdt", version: "test" },
       timings: { total_ms: 3, model_ms: 1 },
-      degraded: [],
-    },
+    }),
     { merchantId: "m_sink", eventTime: scoredAt, colo: "AMS", scoredAt },
   );
 }

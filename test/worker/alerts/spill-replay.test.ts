@@ -6,9 +6,8 @@ import { alertsFor } from "../../../src/alerts/runtime";
 import { IN_FLIGHT_MS, RedisAlertSpill } from "../../../src/alerts/spill";
 import { FEATURE_COUNT } from "../../../src/features";
 import { TransactionSchema } from "../../../src/schemas/transaction";
-import type { ScoreResult } from "../../../src/schemas/score";
 import { toStoreItem } from "../../../src/scoring/item";
-import { transaction } from "../helpers";
+import { scoreResult, transaction } from "../helpers";
 import { appWith, freshTopic, kafkaEnv, postInit, readTopic, setKafkaDown } from "./kafka";
 
 interface Health {
@@ -18,16 +17,7 @@ interface Health {
 
 const spill = () => new RedisAlertSpill({ url: env.UPSTASH_REDIS_REST_URL!, token: env.UPSTASH_REDIS_REST_TOKEN! });
 
-const scored = (transactionId: string): ScoreResult => ({
-  transaction_id: transactionId,
-  score: 0.5,
-  risk_level: "elevated",
-  decision: "review",
-  reasons: [],
-  model: { id: "fraud-gbdt", version: "test" },
-  timings: { total_ms: 1, model_ms: 1 },
-  degraded: [],
-});
+const scored = (transactionId: string) => scoreResult({ transaction_id: transactionId });
 
 /** Empties the spill the whole suite shares, so counts below are this test's own. */
 async function drainSpill(): Promise<void> {

@@ -9,7 +9,7 @@ import { SnapshotStore } from "../../../src/analytics/snapshot-store";
 import { ModelCardSchema } from "../../../src/model/card";
 import { TEST_SECRET_KEY } from "../auth/keys";
 import { appWith } from "../alerts/kafka";
-import { bearer } from "../helpers";
+import { bearer, scoreResult } from "../helpers";
 
 /** GET /metrics and GET /v1/stats over a snapshot written where the exporter writes it. */
 const card = ModelCardSchema.parse(cardJson);
@@ -56,16 +56,7 @@ describe("metrics routes", () => {
     await new SnapshotStore(redisOpts).write(snapshot());
     const spill = new RedisAlertSpill(redisOpts);
     const alert = await toAlert(
-      {
-        transaction_id: `txn_metrics_${Date.now()}`,
-        score: 0.9,
-        risk_level: "high",
-        decision: "decline",
-        reasons: [],
-        model: { id: "fraud-gbdt", version: "x" },
-        timings: { total_ms: 1, model_ms: 1 },
-        degraded: [],
-      },
+      scoreResult({ transaction_id: `txn_metrics_${Date.now()}`, score: 0.9, risk_level: "high", decision: "decline", model: { id: "fraud-gbdt", version: "x" } }),
       { merchantId: "m_test", eventTime: Date.now() - 90_000, colo: undefined, scoredAt: Date.now() - 90_000 },
     );
     await spill.spill([alert]);

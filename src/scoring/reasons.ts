@@ -21,11 +21,20 @@ export interface ReasonPlan {
   /** Feature index of each variant row, per original row. */
   variants: number[][];
   rowCount: number;
+  /** What each variant set its feature to. */
+  reference: Float32Array;
 }
 
+/** The card's references in input order; built once per loaded card, not per request. */
 export function referenceVector(card: ModelCard): Float32Array {
-  return Float32Array.from(card.features, (f) => card.baselines.reference[f.name] ?? 0);
+  let reference = referenceByCard.get(card);
+  if (!reference) {
+    reference = Float32Array.from(card.features, (f) => card.baselines.reference[f.name] ?? 0);
+    referenceByCard.set(card, reference);
+  }
+  return reference;
 }
+const referenceByCard = new WeakMap<ModelCard, Float32Array>();
 
 /** Appends the variant rows after the `n` original rows in one tensor buffer. */
 export function withReasonVariants(rows: Float32Array, width: number, reference: Float32Array): { all: Float32Array; plan: ReasonPlan } {
@@ -48,13 +57,13 @@ export function withReasonVariants(rows: Float32Array, width: number, reference:
       at++;
     }
   }
-  return { all, plan: { variants, rowCount: n } };
+  return { all, plan: { variants, rowCount: n, reference } };
 }
 
 /** The top contributors of each row, from the scores of the call made with `withReasonVariants`. */
 export function reasonsFrom(scores: Float32Array, rows: Float32Array, plan: ReasonPlan, card: ModelCard): Reason[][] {
   const width = card.features.length;
-  const reference = referenceVector(card);
+  const { reference } = plan;
   const presence = presenceColumns(card);
   let at = plan.rowCount;
   return plan.variants.map((idx, r) => {
@@ -79,11 +88,14 @@ export function reasonsFrom(scores: Float32Array, rows: Float32Array, plan: Reas
  * entity's is 0 or more). Other -1s — "first seen", "no device" — are values with codes of their own.
  */
 function presenceColumns(card: ModelCard): Map<string, number> {
-  const columns = new Map<string, number>();
-  card.features.forEach((f, i) => {
-    if (f.entity !== undefined && f.name === `${f.entity}_count_7d`) columns.set(f.entity, i);
-  });
+  let columns = presenceByCard.get(card);
+  if (!columns) {
+    columns = new Map();
+    for (const [i, f] of card.features.entries()) if (f.entity !== undefined && f.name === `${f.entity}_count_7d`) columns.set(f.entity, i);
+    presenceByCard.set(card, columns);
+  }
   return columns;
 }
+const presenceByCard = new WeakMap<ModelCard, Map<string, number>>();
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;

@@ -16,7 +16,8 @@ import { KEY_KINDS, KEY_MODES, type KeyKind, type KeyMode } from "../src/auth/ap
 import { keyDigest } from "../src/auth/hash";
 import { SCOPES, type ApiKeyRecord, type RateLimitPolicy, type Scope } from "../src/auth/key-record";
 import { issueKey, KeySpecError, revokeKey, rotateKey } from "../src/auth/key-lifecycle";
-import { KeyStore } from "../src/auth/key-store";
+import type { KeyStore } from "../src/auth/keys/interface";
+import { RedisKeyStore } from "../src/auth/keys/redis";
 import { LOCAL_DEFAULTS } from "./local/stack";
 
 export class UsageError extends Error {
@@ -86,7 +87,7 @@ export async function runKeys(argv: string[], env: { UPSTASH_REDIS_REST_URL?: st
   const [command] = positionals;
   const merchant = values.merchant;
   if (!command || !merchant) throw new UsageError(USAGE);
-  const store = new KeyStore({
+  const store: KeyStore = new RedisKeyStore({
     url: env.UPSTASH_REDIS_REST_URL ?? `http://127.0.0.1:${LOCAL_DEFAULTS.redisRestPort}`,
     token: env.UPSTASH_REDIS_REST_TOKEN ?? LOCAL_DEFAULTS.redisToken,
     timeoutMs: 10_000,

@@ -6,7 +6,8 @@
  */
 import { isMain, runMain } from "./cli";
 import { recordFor, type KeySpec } from "../src/auth/key-lifecycle";
-import { KeyStore } from "../src/auth/key-store";
+import type { ApiKeyRecord } from "../src/auth/key-record";
+import { RedisKeyStore } from "../src/auth/keys/redis";
 import { LOCAL_DEFAULTS } from "./local/stack";
 
 export const DEMO_MERCHANT_ID = "m_demo";
@@ -37,10 +38,15 @@ export const DEMO_KEYS: FixedKey[] = [
 /** A fixed creation time keeps the stored records byte-identical across runs: seeding twice changes nothing. */
 const SEEDED_AT = new Date("2026-01-01T00:00:00Z");
 
+/** The stored records of the keys (digests only): what `seedKeys` writes, or what SEED_API_KEYS carries to a memory key store. */
+export function recordsFor(keys: readonly FixedKey[]): Promise<ApiKeyRecord[]> {
+  return Promise.all(keys.map(({ key, spec }) => recordFor(key, spec, SEEDED_AT)));
+}
+
 /** Stores each key as specified (replacing an earlier record of it, e.g. a revoked demo key comes back). */
 export async function seedKeys(env: RedisEnv, keys: readonly FixedKey[]): Promise<void> {
-  const store = new KeyStore({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: 10_000 });
-  for (const { key, spec } of keys) await store.put(await recordFor(key, spec, SEEDED_AT));
+  const store = new RedisKeyStore({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: 10_000 });
+  for (const record of await recordsFor(keys)) await store.put(record);
 }
 
 /** The demo merchant `m_demo` with DEMO_SECRET_KEY and DEMO_PUBLISHABLE_KEY (allowed from DEMO_ORIGINS). */

@@ -6,7 +6,7 @@
  * Reads UPSTASH_REDIS_REST_URL / UPSTASH_REDIS_REST_TOKEN (default: the local stack of `npm run dev`).
  */
 import { parseArgs } from "node:util";
-import { RedisFeatureStore } from "../src/store/redis-feature-store";
+import { RedisFeatureStore } from "../src/store/redis";
 import { generateStream } from "./data/stream";
 import { LOCAL_DEFAULTS } from "./local/stack";
 
@@ -26,7 +26,7 @@ const token = process.env.UPSTASH_REDIS_REST_TOKEN ?? LOCAL_DEFAULTS.redisToken;
 async function main() {
   const store = new RedisFeatureStore({ url, token, timeoutMs: 30_000 });
   const ping = await store.ping();
-  if (!ping.ok) throw new Error(`Redis at ${url} is not reachable (${ping.error}); start it with \`npm run dev\` or set UPSTASH_REDIS_REST_URL`);
+  if (ping.status !== "ok") throw new Error(`Redis at ${url} is not reachable (${ping.detail}); start it with \`npm run dev\` or set UPSTASH_REDIS_REST_URL`);
   const days = Number(values.days);
   const start = Date.now() - days * 86_400_000;
   const stream = generateStream({ seed: Number(values.seed), rows, start, days });

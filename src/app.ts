@@ -1,41 +1,55 @@
-import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { swaggerUI } from "@hono/swagger-ui";
-import type { Context } from "hono";
-import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
-import { registerSecuritySchemes } from "./auth/access";
-import { fieldErrors } from "./errors/field-errors";
-import { ApiError, problem, problemResponse } from "./errors/problem";
+import { alertRuntimeFrom } from "./alerts/runtime";
+import { snapshotStoreFrom } from "./analytics/snapshots/from-config";
+import { analyticsWriterFrom } from "./analytics/writer/from-config";
+import { keyAuthFrom } from "./auth/keys/from-config";
+import { rateLimiterFrom } from "./auth/rate-limit/from-config";
+import { configFrom, type Bindings } from "./config";
+import { problem, problemResponse } from "./errors/problem";
+import { browserCors } from "./http/cors";
+import type { AppEnv, Services } from "./http/env";
+import { registerSecuritySchemes } from "./http/key-access";
+import { onError, validationHook } from "./http/on-error";
+import { recordFailures } from "./http/record-failures";
+import { defaultModel } from "./model/default-model";
 import { registerEntity } from "./routes/entity";
-import { recordFailures } from "./analytics/failures";
 import { registerHealth } from "./routes/health";
 import { registerMetrics } from "./routes/metrics";
 import { registerModel } from "./routes/model";
 import { registerRoot } from "./routes/root";
-import { browserCors } from "./middleware/cors";
 import { registerScore, scoreRoute } from "./routes/score";
 import { registerScoreBatch } from "./routes/score-batch";
 import { registerStats } from "./routes/stats";
-import { servicesFor, type AppEnv } from "./services";
+import { featureStoreFrom } from "./store/from-config";
 import { SERVICE } from "./version";
 
-/** Zod rejections from any route become one 400 problem listing every offending field. */
-const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
-  if (!result.success) {
-    const prefix = result.target === "json" ? [] : [result.target];
-    throw new ApiError("validation_failed", undefined, fieldErrors(result.error, prefix));
-  }
-};
+/**
+ * The one place the scoring Worker's backends are chosen (from its bindings: config.ts) and built — once per
+ * isolate, so what they keep (caches, counters, memory backends) lives as long as the isolate.
+ */
+const cache = new WeakMap<object, Services>();
 
-function onError(err: Error, c: Context<AppEnv>): Response {
-  if (err instanceof ApiError) return problemResponse(err.toProblem(c.req.path), err.headers);
-  if (err instanceof HTTPException && err.status < 500) {
-    const code = err.status === 413 ? "payload_too_large" : err.status === 415 ? "unsupported_media_type" : "malformed_json";
-    return problemResponse(problem(code, err.message, undefined, c.req.path));
+export function servicesFor(env: Bindings): Services {
+  let s = cache.get(env);
+  if (!s) {
+    const config = configFrom(env);
+    s = {
+      config,
+      model: defaultModel,
+      store: featureStoreFrom(config),
+      auth: keyAuthFrom(config),
+      limiter: rateLimiterFrom(config),
+      counters: { storeErrors: 0 },
+      alerts: alertRuntimeFrom(config),
+      analytics: analyticsWriterFrom(config, env.DECISIONS),
+      metrics: snapshotStoreFrom(config),
+    };
+    cache.set(env, s);
   }
-  console.error("unhandled error", c.req.method, c.req.path, err);
-  return problemResponse(problem("internal_error", "An unexpected error occurred; it has been logged", undefined, c.req.path));
+  return s;
 }
 
 export function createApp(): OpenAPIHono<AppEnv> {
@@ -48,7 +62,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
   app.use(recordFailures);
-  // Before methodNotAllowed, which would refuse a preflight's OPTIONS. Keys are checked per route (src/auth/access.ts).
+  // Before methodNotAllowed, which would refuse a preflight's OPTIONS. Keys are checked per route (http/key-access.ts).
   app.use(browserCors([{ path: scoreRoute.path, methods: ["POST"] }]));
   app.use(
     methodNotAllowed({

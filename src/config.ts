@@ -5,11 +5,24 @@ import { z } from "zod";
  * Missing optional services leave the scorer working with less (e.g. no Redis → neutral behaviour, flagged).
  */
 export const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** A positive whole number of things (requests, merchants, alerts per batch). */
+export const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 /** An empty variable means "not set" (`wrangler dev --var X:` or an emptied dashboard field). */
 export const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 
 export const ConfigSchema = z.object({
   ENVIRONMENT: z.string().default("development"),
+  /**
+   * Where the Redis-backed state lives (feature store, API keys, rate limits, alert spill, metrics snapshot).
+   * `upstash`: Upstash Redis over REST when UPSTASH_REDIS_REST_URL is set, else each backend is "not configured"
+   * (scores degrade, keys cannot be verified; /health says so). `memory`: this isolate's memory — for `npm run dev`
+   * without redis-server and for tests; lost when the isolate goes, never shared between isolates, refused in
+   * production.
+   */
+  BACKENDS: z.enum(["upstash", "memory"]).default("upstash"),
+  /** BACKENDS=memory only: API key records (a JSON array of what the key tool stores: digests, never keys) the
+   * in-memory key store starts with, e.g. the demo merchant's. */
+  SEED_API_KEYS: optional(z.string()),
   UPSTASH_REDIS_REST_URL: optional(z.url()),
   UPSTASH_REDIS_REST_TOKEN: optional(z.string()),
   /** Budget for the feature-store round trip; past it the score goes on without behavioural state. */
@@ -22,7 +35,7 @@ export const ConfigSchema = z.object({
   METRICS_TOKEN: optional(z.string().min(16)),
   /** Alerts (docs/alerts.md): which sink; unset → upstash when UPSTASH_KAFKA_REST_URL is set, else confluent when
    * CONFLUENT_REST_URL is, else none. */
-  ALERT_SINK: optional(z.enum(["upstash", "confluent", "none"])),
+  ALERT_SINK: optional(z.enum(["upstash", "confluent", "memory", "none"])),
   ALERT_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/).default("fraud-alerts"),
   /** Decisions at or above this level are alerted. */
   ALERT_MIN_DECISION: z.enum(["approve", "review", "decline"]).default("review"),
@@ -51,13 +64,23 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A Worker's configuration (this one's, or another Worker's schema extending it): a ConfigError naming every
+ * variable that does not parse, or that this environment refuses.
+ */
+export function parseConfig<S extends z.ZodType<Config>>(schema: S, env: object): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new ConfigError([...new Set(parsed.error.issues.map((i) => String(i.path[0])))]);
+  // Memory backends forget everything with the isolate and each isolate has its own: never what production runs on.
+  if (parsed.data.ENVIRONMENT === "production" && parsed.data.BACKENDS === "memory") throw new ConfigError(["BACKENDS"]);
+  return parsed.data;
+}
+
 const cache = new WeakMap<object, Config>();
 export function configFrom(env: Bindings): Config {
   let c = cache.get(env);
   if (!c) {
-    const parsed = ConfigSchema.safeParse(env);
-    if (!parsed.success) throw new ConfigError([...new Set(parsed.error.issues.map((i) => String(i.path[0])))]);
-    c = parsed.data;
+    c = parseConfig(ConfigSchema, env);
     cache.set(env, c);
   }
   return c;

@@ -8,15 +8,15 @@
  */
 import { createRoute, OpenAPIHono, type RouteHandler } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import { createApp } from "../../src/app";
-import { requireKey } from "../../src/auth/access";
+import { createApp, servicesFor } from "../../src/app";
+import { requireKey } from "../../src/http/key-access";
 import type { Principal } from "../../src/auth/authenticate";
 import type { Bindings } from "../../src/config";
-import { jsonBody } from "../../src/middleware/json-body";
-import { panGuard } from "../../src/middleware/pan-guard";
-import { rateLimit } from "../../src/middleware/rate-limit";
+import { jsonBody } from "../../src/http/json-body";
+import { panGuard } from "../../src/http/pan-guard";
+import { rateLimit } from "../../src/http/rate-limit";
 import { answerScore, MAX_SCORE_BODY_BYTES, scoreRoute } from "../../src/routes/score";
-import { servicesFor, type AppEnv } from "../../src/services";
+import type { AppEnv } from "../../src/http/env";
 
 /** The merchant of the bench key in auth-latency.ts too. */
 const BENCH_MERCHANT = "m_bench";

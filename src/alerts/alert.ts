@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ScoreResultSchema, type ScoreResult } from "../schemas/score";
-import type { Decision } from "../scoring/decide";
+import { ScoreResultSchema, type Decision, type ScoreResult } from "../schemas/score";
 
 /**
  * The record a high-risk decision sends to the alert topic. `alert_id` is a function of merchant and transaction

@@ -1,6 +1,7 @@
+import { NotConfiguredError } from "../errors/not-configured";
 import type { Alert } from "./alert";
-import { SinkError, type AlertSink } from "./sink";
-import type { AlertSpill } from "./spill";
+import { SinkError, type AlertSink } from "./sink/interface";
+import type { AlertSpill } from "./spill/interface";
 
 /**
  * One batch of alerts, after the response. First journaled in Redis (write-ahead: if this isolate dies during
@@ -13,7 +14,7 @@ import type { AlertSpill } from "./spill";
  */
 export interface DeliveryDeps {
   sink: AlertSink;
-  spill: AlertSpill | undefined;
+  spill: AlertSpill;
   budgetMs: number;
   stats?: AlertStats;
 }
@@ -55,36 +56,32 @@ export async function deliverAlerts(alerts: Alert[], deps: DeliveryDeps): Promis
   }
   if (journaled) {
     // If this fails the journal entries outlive their delivery: the replay re-sends them (a duplicate, not a loss).
-    await deps.spill!.acknowledge(alerts.map((a) => a.alert_id)).catch((e: unknown) => console.warn("alerts: journal acknowledgement failed", e));
+    await deps.spill.acknowledge(alerts.map((a) => a.alert_id)).catch((e: unknown) => console.warn("alerts: journal acknowledgement failed", e));
   }
   return { kind: "delivered", count: alerts.length, ms };
 }
 
-/** Write-ahead; when it fails the alerts are still produced, just without the safety net. */
-async function journal(alerts: Alert[], spill: AlertSpill | undefined): Promise<boolean> {
-  if (!spill) return false;
+/** Write-ahead; when it fails (or there is no spill) the alerts are still produced, just without the safety net. */
+async function journal(alerts: Alert[], spill: AlertSpill): Promise<boolean> {
   try {
     await spill.journal(alerts);
     return true;
   } catch (e) {
-    console.warn("alerts: journaling failed; producing without a write-ahead record", e);
+    if (!(e instanceof NotConfiguredError)) console.warn("alerts: journaling failed; producing without a write-ahead record", e);
     return false;
   }
 }
 
 async function spillOrLose(alerts: Alert[], error: SinkError, deps: DeliveryDeps): Promise<DeliveryOutcome> {
   const ids = alerts.map((a) => a.alert_id);
-  if (deps.spill) {
-    try {
-      await deps.spill.spill(alerts);
-      if (deps.stats) deps.stats.spilled += alerts.length;
-      console.warn(`alerts: ${deps.sink.kind} sink failed (${error.code}: ${error.message}); spilled ${ids.length} for replay: ${ids.join(",")}`);
-      return { kind: "spilled", count: alerts.length, error };
-    } catch (spillError) {
-      return lose(alerts, error, spillError instanceof Error ? spillError.message : String(spillError), deps);
-    }
+  try {
+    await deps.spill.spill(alerts);
+    if (deps.stats) deps.stats.spilled += alerts.length;
+    console.warn(`alerts: ${deps.sink.kind} sink failed (${error.code}: ${error.message}); spilled ${ids.length} for replay: ${ids.join(",")}`);
+    return { kind: "spilled", count: alerts.length, error };
+  } catch (spillError) {
+    return lose(alerts, error, spillError instanceof Error ? spillError.message : String(spillError), deps);
   }
-  return lose(alerts, error, "no spill configured (UPSTASH_REDIS_REST_URL)", deps);
 }
 
 function lose(alerts: Alert[], error: SinkError, spillError: string, deps: DeliveryDeps): DeliveryOutcome {

@@ -1,5 +1,5 @@
-import { SinkError, type AlertSink } from "./sink";
-import { IN_FLIGHT_MS, type AlertSpill } from "./spill";
+import { SinkError, type AlertSink } from "./sink/interface";
+import { IN_FLIGHT_MS, type AlertSpill } from "./spill/interface";
 
 /**
  * Drains the spill into the sink, oldest first, a batch at a time — after reclaiming journal entries whose

@@ -1,4 +1,4 @@
-import type { SpillBacklog } from "../alerts/spill";
+import type { SpillBacklog } from "../alerts/spill/interface";
 import { DECISION_KEYS, type Snapshot, type Stats } from "./snapshot";
 
 /**

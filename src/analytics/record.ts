@@ -1,9 +1,10 @@
 import { FEATURE_NAMES, toBehaviourEvent } from "../features";
+import type { ItemOutcome, ScoreRun } from "../schemas/outcome";
 import type { Degradation } from "../schemas/score";
-import type { ItemOutcome } from "../scoring/score";
-import type { StoreItem } from "../store/feature-store";
+import type { StoreItem } from "../store/interface";
 import { toDataPoints, type DecisionRecord } from "./decision-points";
 import { ERROR_DECISION, KEY_FEATURES } from "./schema";
+import type { AnalyticsWriter } from "./writer/interface";
 
 const KEY_COLUMNS = KEY_FEATURES.map((f) => FEATURE_NAMES.indexOf(f));
 
@@ -52,29 +53,21 @@ export function failureRecord(merchant: string, latencyMs: number, colo: string 
   };
 }
 
-/**
- * Writes the records' data points (see toDataPoints for how a large batch fits AE's limit). Writes are fire and
- * forget — AE buffers them — so a missing binding or a failing write never touches the response.
- */
-export function writeDecisions(dataset: AnalyticsEngineDataset | undefined, records: readonly DecisionRecord[], scoreEdges: readonly number[]): void {
-  if (!dataset || records.length === 0) return;
-  try {
-    for (const p of toDataPoints(records, scoreEdges)) dataset.writeDataPoint(p);
-  } catch (e) {
-    console.error("analytics: writeDataPoint failed", e);
-  }
+/** The records' data points (see toDataPoints for how a large batch fits AE's per-invocation limit), written. */
+export function writeDecisions(writer: AnalyticsWriter, records: readonly DecisionRecord[], scoreEdges: readonly number[]): void {
+  if (records.length === 0) return;
+  writer.write(toDataPoints(records, scoreEdges));
 }
 
 /** A scoring run's data points, written after the response (the card gives the score bins for batch aggregation). */
 export async function recordRun(
-  dataset: AnalyticsEngineDataset | undefined,
+  writer: AnalyticsWriter,
   model: () => Promise<{ card: { baselines: { score: { edges: number[] } } } }>,
   items: readonly StoreItem[],
-  run: { outcomes: readonly ItemOutcome[]; degraded: readonly Degradation[] },
+  run: Pick<ScoreRun, "outcomes" | "degraded">,
 ): Promise<void> {
-  if (!dataset) return;
   const records = decisionRecords(items, run.outcomes, run.degraded);
   if (records.length === 0) return;
   const { card } = await model();
-  writeDecisions(dataset, records, card.baselines.score.edges);
+  writeDecisions(writer, records, card.baselines.score.edges);
 }

@@ -1,3 +1,4 @@
+import { NotConfiguredError } from "../errors/not-configured";
 import { ApiError } from "../errors/problem";
 import { parseKey, type KeyKind, type KeyMode } from "./api-key";
 import { digestsEqual, keyDigest } from "./hash";
@@ -52,6 +53,8 @@ export async function authenticate(authorization: string | undefined, auth: KeyA
     record = await auth.cache.lookup(digest, auth.source, auth.policy);
   } catch (e) {
     if (!(e instanceof KeyLookupUnavailable)) throw e;
+    // A deployment without a key store: retrying will not help until it has one.
+    if (e.cause instanceof NotConfiguredError) throw new ApiError("store_unavailable", e.cause.message);
     console.error("auth:", e.message);
     throw new ApiError("store_unavailable", "API keys cannot be verified right now; retry shortly", undefined, { "Retry-After": "1" });
   }

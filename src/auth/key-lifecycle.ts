@@ -1,7 +1,7 @@
 import { generateKey, keyHint, parseKey, type KeyKind, type KeyMode } from "./api-key";
 import { keyDigest, keyIdOf } from "./hash";
 import { ApiKeyRecordSchema, OriginSchema, PUBLISHABLE_SCOPES, SCOPES, type ApiKeyRecord, type RateLimitPolicy, type Scope } from "./key-record";
-import type { KeyStore } from "./key-store";
+import type { KeyStore } from "./keys/interface";
 
 /** What a new key may do; the key tool (scripts/keys.ts), the demo seeding and tests describe keys this way. */
 export interface KeySpec {

@@ -52,3 +52,15 @@ export const isRevoked = (record: ApiKeyRecord, now: number) => record.revoked_a
 export function rateLimitOf(record: ApiKeyRecord): RateLimitPolicy {
   return record.rate_limit ?? (record.kind === "secret" ? DEFAULT_SECRET_LIMIT : DEFAULT_PUBLISHABLE_IP_LIMIT);
 }
+
+/** A stored record (JSON), or null when there is none — or it does not parse, which grants nothing and is logged. */
+export function parseKeyRecord(raw: string | null, sha256: string): ApiKeyRecord | null {
+  if (raw === null) return null;
+  try {
+    return ApiKeyRecordSchema.parse(JSON.parse(raw));
+  } catch (e) {
+    // Say which one, so an operator can repair it.
+    console.error(`auth: unreadable key record ${sha256.slice(0, 16)}:`, e instanceof Error ? e.message : e);
+    return null;
+  }
+}

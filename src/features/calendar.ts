@@ -7,15 +7,6 @@ const HOUR_MS = 3_600_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsets = new Map<string, number>();
 
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    formatter(tz);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Bounds the caches against callers sending many distinct spellings of zones (Intl ignores case). */
 const MAX_ZONES = 1000;
 

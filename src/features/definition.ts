@@ -1,5 +1,5 @@
 import { CURRENCIES, toUsdCents } from "../schemas/iso";
-import type { EdgeContext, Transaction } from "../schemas/transaction";
+import type { ScoringInput, Transaction } from "../schemas/transaction";
 import { behaviourFeatures, windows } from "./behaviour";
 import { localTime } from "./calendar";
 import { DISPOSABLE_EMAIL_DOMAINS, FREE_EMAIL_DOMAINS, HOSTING_ASNS } from "./lists";
@@ -12,13 +12,6 @@ import { ENTITY_KINDS, type BehaviourEvent, type EntityKind, type EntityState } 
  * so the two can never drift. A feature's position in FEATURES is its column in the model's input tensor.
  */
 
-/** Everything one transaction is scored from, apart from behavioural state. */
-export interface ScoringInput {
-  tx: Transaction;
-  edge: EdgeContext;
-  /** Event time in ms since the epoch: `created_at` when given, otherwise the time it was received. */
-  t: number;
-}
 
 export type FeatureGroup = "transaction" | "edge" | "behaviour";
 

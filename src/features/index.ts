@@ -8,8 +8,8 @@ export {
   toBehaviourEvent,
   type FeatureGroup,
   type FeatureInfo,
-  type ScoringInput,
 } from "./definition";
+export type { ScoringInput } from "../schemas/transaction";
 export {
   DAY_MS,
   ENTITY_KINDS,
@@ -24,7 +24,7 @@ export {
   type EntityKind,
   type EntityState,
 } from "./state";
-export { localTime, isValidTimeZone } from "./calendar";
+export { localTime } from "./calendar";
 export { MCC_GROUPS, mccGroup } from "./mcc";
 export { BehaviourReplay } from "./replay";
 export { notProvided, reasonCode, type ReasonCodes } from "./reason-codes";

@@ -1,4 +1,5 @@
-import { buildFeatureVector, entityIds, toBehaviourEvent, type ScoringInput } from "./definition";
+import type { ScoringInput } from "../schemas/transaction";
+import { buildFeatureVector, entityIds, toBehaviourEvent } from "./definition";
 import { applyEvent, emptyState, type EntityKind, type EntityState } from "./state";
 
 /**

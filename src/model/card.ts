@@ -17,6 +17,24 @@ export const HistogramSchema = z.object({
 });
 export type Histogram = z.infer<typeof HistogramSchema>;
 
+/** How a feature's value becomes a reason code (src/features/reason-codes.ts ReasonCodes, docs/reasons.md). */
+export const ReasonCodesSchema = z.object({
+  above: z.string(),
+  below: z.string(),
+  values: z.record(z.string(), z.string()).optional(),
+  pivot: z.number().optional(),
+  fixed: z.object({ low: z.number(), high: z.number(), between: z.string().optional() }).optional(),
+});
+
+/** One model input, in column order. */
+export const CardFeatureSchema = z.object({
+  name: z.string(),
+  group: z.enum(["transaction", "edge", "behaviour"]),
+  description: z.string(),
+  reason: ReasonCodesSchema,
+  entity: z.enum(["card", "device", "ip", "customer"]).optional(),
+});
+
 export const ModelCardSchema = z.object({
   id: z.string(),
   version: z.string(),
@@ -26,16 +44,7 @@ export const ModelCardSchema = z.object({
   /** ONNX file name, relative to the card, and its SHA-256 (hex). */
   file: z.string(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  features: z.array(
-    z.object({
-      name: z.string(),
-      group: z.enum(["transaction", "edge", "behaviour"]),
-      description: z.string(),
-      /** src/features/reason-codes.ts */
-      reason: z.object({ above: z.string(), below: z.string(), values: z.record(z.string(), z.string()).optional(), pivot: z.number().optional(), fixed: z.object({ low: z.number(), high: z.number(), between: z.string().optional() }).optional() }),
-      entity: z.enum(["card", "device", "ip", "customer"]).optional(),
-    }),
-  ),
+  features: z.array(CardFeatureSchema),
   input: z.object({ name: z.string(), dtype: z.literal("float32"), shape: z.tuple([z.null(), z.number().int()]) }),
   /** Output tensor holding P(fraud) per row, shape [N, 1] or [N]. */
   output: z.object({ name: z.string(), dtype: z.literal("float32") }),

@@ -1,9 +1,10 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { ENTITY_KINDS, type EntityState } from "../features";
 import { windows } from "../features/behaviour";
-import { keyAccess } from "../auth/access";
-import { ApiError, ProblemSchema } from "../errors/problem";
-import type { AppEnv } from "../services";
+import { ApiError } from "../errors/problem";
+import type { AppEnv } from "../http/env";
+import { keyAccess } from "../http/key-access";
+import { problems } from "../http/problems";
 
 const WindowSchema = z.object({
   count: z.number().int(),
@@ -54,8 +55,8 @@ export const entityRoute = createRoute({
   responses: {
     ...access.responses,
     200: { content: { "application/json": { schema: EntitySchema } }, description: "The entity's state" },
-    404: { content: { "application/problem+json": { schema: ProblemSchema } }, description: "Nothing is known about this entity" },
-    503: { content: { "application/problem+json": { schema: ProblemSchema } }, description: "The feature store is not reachable" },
+    404: problems("Nothing is known about this entity"),
+    503: problems("The feature store is not reachable"),
   },
 });
 
@@ -78,7 +79,6 @@ export function registerEntity(app: OpenAPIHono<AppEnv>) {
   app.openapi(entityRoute, async (c) => {
     const { type, id } = c.req.valid("param");
     const { store } = c.get("services");
-    if (!store) throw new ApiError("store_unavailable", "No feature store is configured");
     let state: EntityState | null;
     try {
       state = await store.entity(type, id);

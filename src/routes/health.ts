@@ -1,19 +1,10 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { kafkaCheck, spillCheck } from "../alerts/health";
-import { sharedProbe, type Probed } from "../health/shared-probe";
-import type { AppEnv, Services } from "../services";
+import type { AppEnv, Services } from "../http/env";
+import { DependencyCheckSchema, type DependencyCheck } from "../schemas/health";
+import { sharedProbe, type Probed } from "../utils/shared-probe";
+import { msSince } from "../utils/round";
 import { SERVICE } from "../version";
-
-const CheckSchema = z
-  .object({
-    status: z.enum(["ok", "down", "not_configured"]),
-    latency_ms: z.number().optional(),
-    detail: z.string().optional(),
-    failures: z.number().int().optional().openapi({ description: "Calls that failed in this isolate since it started (answers were degraded)" }),
-    backlog: z.number().int().optional().openapi({ description: "alert_spill: alerts waiting in Redis for replay to Kafka" }),
-    oldest_age_s: z.number().optional().openapi({ description: "alert_spill: age of the oldest waiting alert" }),
-  })
-  .openapi("DependencyCheck");
 
 export const HealthSchema = z
   .object({
@@ -22,7 +13,7 @@ export const HealthSchema = z
     }),
     version: z.string(),
     checked_at: z.string().openapi({ description: "When these checks ran: an isolate reuses them for HEALTH_CACHE_MS (default 5 s)" }),
-    checks: z.object({ model: CheckSchema, redis: CheckSchema, kafka: CheckSchema, alert_spill: CheckSchema }),
+    checks: z.object({ model: DependencyCheckSchema, redis: DependencyCheckSchema, kafka: DependencyCheckSchema, alert_spill: DependencyCheckSchema }),
   })
   .openapi("Health");
 
@@ -36,24 +27,22 @@ export const healthRoute = createRoute({
   },
 });
 
-type Check = z.infer<typeof CheckSchema>;
 type Health = z.infer<typeof HealthSchema>;
 
-async function modelCheck(services: Services): Promise<Check> {
+async function modelCheck(services: Services): Promise<DependencyCheck> {
   const started = performance.now();
   try {
     await services.model();
-    return { status: "ok", latency_ms: Math.round((performance.now() - started) * 1000) / 1000 };
+    return { status: "ok", latency_ms: msSince(started) };
   } catch (e) {
     return { status: "down", detail: e instanceof Error ? e.message : String(e) };
   }
 }
 
-async function redisCheck(services: Services): Promise<Check> {
-  if (!services.store) return { status: "not_configured", detail: "no UPSTASH_REDIS_REST_URL: behavioural features use neutral values" };
-  const r = await services.store.ping();
-  const failures = services.counters.storeErrors;
-  return r.ok ? { status: "ok", latency_ms: r.latency_ms, failures } : { status: "down", detail: r.error, failures };
+/** The feature store (memory or Redis), and how many of this isolate's scores it failed. */
+async function redisCheck(services: Services): Promise<DependencyCheck> {
+  const ping = await services.store.ping();
+  return ping.status === "not_configured" ? ping : { ...ping, failures: services.counters.storeErrors };
 }
 
 async function checkAll(services: Services) {

@@ -1,10 +1,12 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import type { SpillBacklog } from "../alerts/spill";
+import type { SpillBacklog } from "../alerts/spill/interface";
 import { renderPrometheus } from "../analytics/prometheus";
-import { METRICS_SCHEME, requireMetricsToken } from "../auth/metrics-token";
 import type { Snapshot } from "../analytics/snapshot";
-import { ApiError, ProblemSchema } from "../errors/problem";
-import type { AppEnv, Services } from "../services";
+import { NotConfiguredError } from "../errors/not-configured";
+import { ApiError } from "../errors/problem";
+import type { AppEnv, Services } from "../http/env";
+import { METRICS_SCHEME, requireMetricsToken } from "../http/metrics-token";
+import { problems } from "../http/problems";
 
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -17,19 +19,19 @@ export const metricsRoute = createRoute({
   security: [{ [METRICS_SCHEME]: [] }],
   middleware: [requireMetricsToken],
   responses: {
-    401: { content: { "application/problem+json": { schema: ProblemSchema } }, description: "Missing or wrong METRICS_TOKEN (or none configured)" },
+    401: problems("Missing or wrong METRICS_TOKEN (or none configured)"),
     200: { content: { [PROMETHEUS_CONTENT_TYPE]: { schema: z.string() } }, description: "Prometheus text exposition format 0.0.4" },
-    503: { content: { "application/problem+json": { schema: ProblemSchema } }, description: "Redis, where the snapshot lives, is not configured or not reachable" },
+    503: problems("Redis, where the snapshot lives, is not configured or not reachable"),
   },
 });
 
 /** The snapshot, or undefined when none has been written yet; a 503 when Redis cannot be asked. */
 export async function currentSnapshot(services: Services): Promise<Snapshot | undefined> {
-  if (!services.metrics) throw new ApiError("store_unavailable", "Metrics live in Redis; UPSTASH_REDIS_REST_URL is not configured");
   let read;
   try {
     read = await services.metrics.read();
   } catch (e) {
+    if (e instanceof NotConfiguredError) throw new ApiError("store_unavailable", e.message);
     console.error("metrics: reading the snapshot failed", e);
     throw new ApiError("store_unavailable", "The metrics snapshot could not be read from Redis");
   }
@@ -39,7 +41,7 @@ export async function currentSnapshot(services: Services): Promise<Snapshot | un
 
 async function liveBacklog(services: Services): Promise<SpillBacklog | undefined> {
   try {
-    return await services.alerts.spill?.backlog();
+    return await services.alerts.spill.backlog();
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../services";
+import type { AppEnv } from "../http/env";
 import { SERVICE } from "../version";
 
 export const rootRoute = createRoute({

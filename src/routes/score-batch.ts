@@ -1,27 +1,24 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { keyAccess } from "../auth/access";
 import { merchantMismatch, withKeyMerchant } from "../auth/merchant-scope";
 import { fieldErrors } from "../errors/field-errors";
-import { ApiError, ProblemSchema, problem } from "../errors/problem";
-import { jsonBody } from "../middleware/json-body";
-import { panError } from "../middleware/pan-guard";
-import { withRequestDegradations } from "../middleware/rate-limit";
+import { ApiError, problem } from "../errors/problem";
+import { edgeContext } from "../http/edge";
+import type { AppEnv } from "../http/env";
+import { jsonBody } from "../http/json-body";
+import { keyAccess } from "../http/key-access";
+import { panError } from "../http/pan-guard";
+import { problems } from "../http/problems";
+import { requestDegradations } from "../http/rate-limit";
+import { runDecisions, toStoreItem } from "../pipeline";
 import { findPanPaths } from "../schemas/pan";
 import { BatchRequestSchema, BatchResponseSchema, MAX_BATCH, type BatchItem } from "../schemas/score";
 import { TransactionRequestSchema } from "../schemas/transaction";
-import { afterResponse } from "../scoring/after-response";
-import { edgeContext } from "../scoring/edge";
-import { toStoreItem } from "../scoring/item";
-import { scoreDeps } from "../scoring/load-model";
-import { scoreItems } from "../scoring/score";
-import type { AppEnv } from "../services";
-import type { StoreItem } from "../store/feature-store";
+import type { StoreItem } from "../store/interface";
+import { msSince, roundMs } from "../utils/round";
 
 export const MAX_BATCH_BODY_BYTES = 2 * 1024 * 1024;
 
 const access = keyAccess({ keys: ["secret"], scope: "score:batch" });
-
-const problems = (description: string) => ({ content: { "application/problem+json": { schema: ProblemSchema } }, description });
 
 export const scoreBatchRoute = createRoute({
   method: "post",
@@ -74,8 +71,11 @@ export function registerScoreBatch(app: OpenAPIHono<AppEnv>) {
       items.push(toStoreItem(withKeyMerchant(parsed.data, principal), edge, receivedAt, principal));
     });
 
-    const deps = await scoreDeps(services);
-    const run = await withRequestDegradations(c, await scoreItems(items, deps, c.get("startedAt")));
+    const run = await runDecisions(items, services, {
+      startedAt: c.get("startedAt"),
+      degradations: requestDegradations(c),
+      waitUntil: (work) => c.executionCtx.waitUntil(work),
+    });
     const results = entries.map((e): BatchItem => {
       if (!("pending" in e)) return e;
       const o = run.outcomes[e.pending]!;
@@ -84,13 +84,11 @@ export function registerScoreBatch(app: OpenAPIHono<AppEnv>) {
       }
       return o.result;
     });
-    afterResponse(c, items, run);
-    const totalMs = Math.round((performance.now() - c.get("startedAt")) * 1000) / 1000;
     return c.json(
       {
         results,
-        model: { id: deps.model.card.id, version: deps.model.card.version },
-        timings: { total_ms: totalMs, model_ms: Math.round(run.modelMs * 1000) / 1000 },
+        model: run.model,
+        timings: { total_ms: msSince(c.get("startedAt")), model_ms: roundMs(run.modelMs) },
         degraded: run.degraded,
       },
       200,

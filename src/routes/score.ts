@@ -1,24 +1,20 @@
 import { createRoute, z, type OpenAPIHono, type RouteHandler } from "@hono/zod-openapi";
-import { keyAccess } from "../auth/access";
 import { forMerchant } from "../auth/merchant-scope";
-import { ApiError, ProblemSchema } from "../errors/problem";
-import { jsonBody } from "../middleware/json-body";
-import { panGuard } from "../middleware/pan-guard";
-import { withRequestDegradations } from "../middleware/rate-limit";
+import { ApiError } from "../errors/problem";
+import { edgeContext } from "../http/edge";
+import type { AppEnv } from "../http/env";
+import { jsonBody } from "../http/json-body";
+import { keyAccess } from "../http/key-access";
+import { panGuard } from "../http/pan-guard";
+import { problems } from "../http/problems";
+import { requestDegradations } from "../http/rate-limit";
+import { runDecisions, toStoreItem } from "../pipeline";
 import { ScoreResultSchema } from "../schemas/score";
 import { TransactionRequestSchema } from "../schemas/transaction";
-import { afterResponse } from "../scoring/after-response";
-import { edgeContext } from "../scoring/edge";
-import { toStoreItem } from "../scoring/item";
-import { scoreItems } from "../scoring/score";
-import { scoreDeps } from "../scoring/load-model";
-import type { AppEnv } from "../services";
 
 export const MAX_SCORE_BODY_BYTES = 64 * 1024;
 
 const access = keyAccess({ keys: ["publishable", "secret"], scope: "score" });
-
-const problems = (description: string) => ({ content: { "application/problem+json": { schema: ProblemSchema } }, description });
 
 export const scoreRoute = createRoute({
   method: "post",
@@ -47,19 +43,24 @@ export const scoreRoute = createRoute({
   },
 });
 
-/** The route's handler; everything before it (key, rate limit, body checks) is the route's middleware. */
+/**
+ * The route's handler; everything before it (key, rate limit, body checks) is the route's middleware. HTTP in:
+ * one validated transaction becomes one pipeline item; the pipeline's outcome becomes the answer.
+ */
 export const answerScore: RouteHandler<typeof scoreRoute, AppEnv> = async (c) => {
   const tx = forMerchant(c.req.valid("json"), c.get("principal"));
-  const services = c.get("services");
   const item = toStoreItem(tx, edgeContext(c.req.raw), Date.now(), c.get("principal"), c.req.valid("header")["idempotency-key"]);
-  const run = await withRequestDegradations(c, await scoreItems([item], await scoreDeps(services), c.get("startedAt")));
+  const run = await runDecisions([item], c.get("services"), {
+    startedAt: c.get("startedAt"),
+    degradations: requestDegradations(c),
+    waitUntil: (work) => c.executionCtx.waitUntil(work),
+  });
   const outcome = run.outcomes[0]!;
   if (outcome.kind === "in_progress") throw new ApiError("idempotency_in_progress");
   if (outcome.kind === "replay") {
     if (outcome.result.transaction_id !== tx.transaction_id) throw new ApiError("idempotency_key_reused");
     return c.json(outcome.result, 200, { "Idempotent-Replayed": "true" });
   }
-  afterResponse(c, [item], run);
   return c.json(outcome.result, 200);
 };
 

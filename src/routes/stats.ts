@@ -1,8 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { emptyStats, SnapshotSchema, StatsSchema, type Snapshot } from "../analytics/snapshot";
-import { keyAccess } from "../auth/access";
-import { ApiError, ProblemSchema } from "../errors/problem";
-import type { AppEnv } from "../services";
+import { ApiError } from "../errors/problem";
+import type { AppEnv } from "../http/env";
+import { keyAccess } from "../http/key-access";
+import { problems } from "../http/problems";
 import { currentSnapshot } from "./metrics";
 
 const About = SnapshotSchema.pick({ generated_at: true, windows: true, model: true });
@@ -12,8 +13,6 @@ export const StatsResponseSchema = About.extend({
   merchant: z.string(),
   stats: StatsSchema,
 }).openapi("Stats");
-
-const problems = (description: string) => ({ content: { "application/problem+json": { schema: ProblemSchema } }, description });
 
 const access = keyAccess({ keys: ["secret"], scope: "stats:read" });
 

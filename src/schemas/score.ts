@@ -31,6 +31,8 @@ export const ScoreResultSchema = z
   .openapi("ScoreResult");
 export type ScoreResult = z.infer<typeof ScoreResultSchema>;
 export type Degradation = (typeof DEGRADATIONS)[number];
+export type Decision = ScoreResult["decision"];
+export type RiskLevel = ScoreResult["risk_level"];
 
 export const MAX_BATCH = 1000;
 

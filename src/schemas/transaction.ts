@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isValidTimeZone } from "../features/calendar";
+import { isValidTimeZone } from "./timezone";
 import { COUNTRY_PATTERN, CURRENCY_CODES } from "./iso";
 
 /**
@@ -116,4 +116,12 @@ export interface EdgeContext {
   country?: string;
   asn?: number;
   colo?: string;
+}
+
+/** Everything one transaction is scored from, apart from behavioural state: what the feature definition reads. */
+export interface ScoringInput {
+  tx: Transaction;
+  edge: EdgeContext;
+  /** Event time in ms since the epoch: `created_at` when given, otherwise the time it was received. */
+  t: number;
 }

@@ -1,7 +1,5 @@
 import type { ModelCard } from "../model/card";
-
-export type Decision = "approve" | "review" | "decline";
-export type RiskLevel = "low" | "elevated" | "high";
+import type { Decision, RiskLevel } from "../schemas/score";
 
 /** The card's thresholds turn a score into an action: below review approve, from decline on decline. */
 export function decide(score: number, thresholds: ModelCard["thresholds"]): { decision: Decision; risk_level: RiskLevel } {

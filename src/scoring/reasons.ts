@@ -1,5 +1,6 @@
 import { notProvided, reasonCode } from "../features";
 import type { ModelCard } from "../model/card";
+import { round6 } from "../utils/round";
 
 export interface Reason {
   code: string;
@@ -76,7 +77,7 @@ export function reasonsFrom(scores: Float32Array, rows: Float32Array, plan: Reas
         const info = card.features[f]!;
         const absent = info.entity !== undefined && row[presence.get(info.entity)!]! < 0;
         const code = absent ? notProvided(info.entity!) : reasonCode(info.reason, row[f]!, reference[f]!);
-        found.push({ code, feature: info.name, value: round(row[f]!), impact: round(impact) });
+        found.push({ code, feature: info.name, value: round6(row[f]!), impact: round6(impact) });
       }
     }
     return found.sort((a, b) => b.impact - a.impact).slice(0, MAX_REASONS);
@@ -97,5 +98,3 @@ function presenceColumns(card: ModelCard): Map<string, number> {
   return columns;
 }
 const presenceByCard = new WeakMap<ModelCard, Map<string, number>>();
-
-const round = (x: number) => Math.round(x * 1e6) / 1e6;

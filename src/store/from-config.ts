@@ -1,10 +1,13 @@
 import type { Config } from "../config";
-import type { FeatureStore } from "./feature-store";
-import { RedisFeatureStore } from "./redis-feature-store";
+import type { FeatureStore } from "./interface";
+import { MemoryFeatureStore } from "./memory";
+import { NotConfiguredFeatureStore } from "./not-configured";
+import { RedisFeatureStore } from "./redis";
 import { upstashFrom } from "./upstash";
 
-/** The feature store the configuration names; none when Redis is not configured. */
-export function featureStoreFrom(config: Config): FeatureStore | undefined {
+/** The feature store the configuration names (config.ts BACKENDS). */
+export function featureStoreFrom(config: Config): FeatureStore {
+  if (config.BACKENDS === "memory") return new MemoryFeatureStore();
   const redis = upstashFrom(config);
-  return redis && new RedisFeatureStore({ ...redis, timeoutMs: config.REDIS_TIMEOUT_MS });
+  return redis ? new RedisFeatureStore({ ...redis, timeoutMs: config.REDIS_TIMEOUT_MS }) : new NotConfiguredFeatureStore();
 }

@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckoutServer } from "../../examples/checkout/serve";
 import { issueKey } from "../../src/auth/key-lifecycle";
-import { KeyStore } from "../../src/auth/key-store";
+import { RedisKeyStore } from "../../src/auth/keys/redis";
 import { runKeys } from "../../scripts/keys";
 import { DEMO_MERCHANT_ID, DEMO_SECRET_KEY, seedDemoMerchant } from "../../scripts/seed-demo";
 import { startE2E, tryCheckoutServer, type E2E } from "./harness";
@@ -14,7 +14,7 @@ let demoShop: CheckoutServer | undefined; // the demo page on its documented por
 
 const merchant = `m_e2e_${Date.now().toString(36)}`;
 const origin = (s: CheckoutServer) => `http://127.0.0.1:${s.port}`;
-const keyStore = () => new KeyStore({ url: e2e.stack.env.UPSTASH_REDIS_REST_URL, token: e2e.stack.env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: 5000 });
+const keyStore = () => new RedisKeyStore({ url: e2e.stack.env.UPSTASH_REDIS_REST_URL, token: e2e.stack.env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: 5000 });
 
 beforeAll(async () => {
   // Revocation is checked below; a short key cache keeps that test short (production default: 30 s).

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyDigest } from "../../src/auth/hash";
 import type { ApiKeyRecord } from "../../src/auth/key-record";
-import { KeyStore } from "../../src/auth/key-store";
+import { RedisKeyStore } from "../../src/auth/keys/redis";
 import { parseDuration, parseLimit, runKeys, UsageError } from "../../scripts/keys";
 import { DEMO_KEYS, seedDemoMerchant } from "../../scripts/seed-demo";
 import { startLocalStack, type LocalStack } from "../../scripts/local/stack";
@@ -9,7 +9,7 @@ import { startLocalStack, type LocalStack } from "../../scripts/local/stack";
 /** The key tool and the demo seeding against the local stack (a real redis-server), in-process. */
 let stack: LocalStack;
 beforeAll(async () => {
-  stack = await startLocalStack({ backend: "redis-server" });
+  stack = await startLocalStack();
 });
 afterAll(() => stack?.stop());
 
@@ -32,7 +32,7 @@ describe("scripts/keys.ts", () => {
       label: "web",
       sha256: await keyDigest(key),
     });
-    const stored = await new KeyStore({ url: stack.env.UPSTASH_REDIS_REST_URL, token: stack.env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: 5000 }).get(record.sha256);
+    const stored = await new RedisKeyStore({ url: stack.env.UPSTASH_REDIS_REST_URL, token: stack.env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: 5000 }).get(record.sha256);
     expect(JSON.stringify(stored)).not.toContain(key);
     const human = await keys("create", "--merchant", "m_tool", "--kind", "secret");
     expect(human.join("\n")).toMatch(/^sk_test_[0-9A-Za-z]{32}$/m);

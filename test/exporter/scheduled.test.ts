@@ -4,7 +4,7 @@ import cardJson from "../../models/fraud-gbdt.card.json";
 import { toDataPoints, type DecisionRecord } from "../../src/analytics/decision-points";
 import { binOf } from "../../src/analytics/histogram";
 import { DOUBLES, KEY_FEATURES, LATENCY_EDGES_MS } from "../../src/analytics/schema";
-import { SnapshotStore } from "../../src/analytics/snapshot-store";
+import { RedisSnapshotStore } from "../../src/analytics/snapshots/redis";
 import { failureRecord } from "../../src/analytics/record";
 import { ModelCardSchema } from "../../src/model/card";
 import type { ExporterBindings } from "../../workers/metrics-exporter/src/config";
@@ -21,7 +21,7 @@ import { prng, record } from "./points";
  * aggregated into at most 25 points. Every figure in the snapshot is checked against the raw records.
  */
 const card = ModelCardSchema.parse(cardJson);
-const store = () => new SnapshotStore({ url: inject("redisRestUrl"), token: inject("redisRestToken") });
+const store = () => new RedisSnapshotStore({ url: inject("redisRestUrl"), token: inject("redisRestToken") });
 const MIN = 60_000;
 
 /** Runs the handler; "ok" or "exception" as the cron's history would record it. */

@@ -1,11 +1,12 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { toAlert, type Alert } from "../../../src/alerts/alert";
-import { ConfluentV3Sink } from "../../../src/alerts/confluent-v3-sink";
+import { ConfluentV3Sink } from "../../../src/alerts/sink/confluent-v3";
 import { deliverAlerts, emptyAlertStats } from "../../../src/alerts/deliver";
-import type { AlertSink } from "../../../src/alerts/sink";
-import { RedisAlertSpill } from "../../../src/alerts/spill";
-import { UpstashKafkaSink } from "../../../src/alerts/upstash-kafka-sink";
+import type { AlertSink } from "../../../src/alerts/sink/interface";
+import { RedisAlertSpill } from "../../../src/alerts/spill/redis";
+import { NotConfiguredAlertSpill } from "../../../src/alerts/spill/not-configured";
+import { UpstashKafkaSink } from "../../../src/alerts/sink/upstash-kafka";
 import { scoreResult } from "../helpers";
 import { freshTopic, readTopic, setKafkaDown } from "./kafka";
 
@@ -46,7 +47,7 @@ describe.each(Object.keys(sinks))("%s sink", (kind) => {
     const ids = got.map((r) => r.alert.alert_id);
     expect(kind === "upstash" ? ids : [...ids].sort()).toEqual(kind === "upstash" ? alerts.map((a) => a.alert_id) : alerts.map((a) => a.alert_id).sort());
     expect(got.every((r) => r.key === "m_sink")).toBe(true);
-    expect(await sink.ping(1_000)).toMatchObject({ ok: true });
+    expect(await sink.ping(1_000)).toMatchObject({ status: "ok" });
   });
 
   it("retries with backoff: an outage shorter than the budget costs nothing", async () => {
@@ -86,7 +87,7 @@ describe.each(Object.keys(sinks))("%s sink", (kind) => {
     const sink = sinks[kind]!(freshTopic(`${kind}-lost`));
     await setKafkaDown(true);
     const s = emptyAlertStats();
-    const outcome = await deliverAlerts([await anAlert()], { sink, spill: undefined, budgetMs: 300, stats: s });
+    const outcome = await deliverAlerts([await anAlert()], { sink, spill: new NotConfiguredAlertSpill(), budgetMs: 300, stats: s });
     expect(outcome.kind).toBe("lost");
     expect(s.lost).toBe(1);
   });
@@ -99,7 +100,7 @@ describe("sink errors", () => {
     await expect(sink.produce([await anAlert()], AbortSignal.timeout(5_000))).rejects.toMatchObject({ code: "unauthorized", status: 401 });
     // Retried, it would run until the 5 s signal aborts.
     expect(Date.now() - started).toBeLessThan(4_000);
-    expect(await sink.ping(1_000)).toMatchObject({ ok: false });
+    expect(await sink.ping(1_000)).toMatchObject({ status: "down" });
   });
 });
 

@@ -2,11 +2,12 @@ import { createScheduledController, env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import exporter from "../../../workers/metrics-exporter/src/index";
 import { alertId } from "../../../src/alerts/alert";
-import { alertsFor } from "../../../src/alerts/runtime";
-import { IN_FLIGHT_MS, RedisAlertSpill } from "../../../src/alerts/spill";
+import { alertsFor } from "../../../src/alerts/raise";
+import { IN_FLIGHT_MS } from "../../../src/alerts/spill/interface";
+import { RedisAlertSpill } from "../../../src/alerts/spill/redis";
 import { FEATURE_COUNT } from "../../../src/features";
 import { TransactionSchema } from "../../../src/schemas/transaction";
-import { toStoreItem } from "../../../src/scoring/item";
+import { toStoreItem } from "../../../src/pipeline/item";
 import { scoreResult, transaction } from "../helpers";
 import { appWith, freshTopic, kafkaEnv, postInit, readTopic, setKafkaDown } from "./kafka";
 

@@ -3,11 +3,11 @@ import { inject } from "vitest";
 import { createApp } from "../../../src/app";
 import { issueKey, revokeKey, type KeySpec } from "../../../src/auth/key-lifecycle";
 import type { ApiKeyRecord } from "../../../src/auth/key-record";
-import { KeyStore } from "../../../src/auth/key-store";
+import { RedisKeyStore } from "../../../src/auth/keys/redis";
 import { BASE, bearer } from "../helpers";
 
 /** The key store the test Worker reads (the real redis-server behind the local REST endpoint). */
-export const keyStore = () => new KeyStore({ url: inject("redisRestUrl"), token: inject("redisRestToken"), timeoutMs: 5000 });
+export const keyStore = () => new RedisKeyStore({ url: inject("redisRestUrl"), token: inject("redisRestToken"), timeoutMs: 5000 });
 
 /** A fresh merchant id per call, so tests never share keys, limits or behavioural state. */
 export const freshMerchant = (name: string) => `m_${name}_${crypto.randomUUID().slice(0, 8)}`;

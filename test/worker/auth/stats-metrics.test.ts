@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
 import { emptyStats, SNAPSHOT_VERSION, type Snapshot } from "../../../src/analytics/snapshot";
-import { SnapshotStore } from "../../../src/analytics/snapshot-store";
+import { RedisSnapshotStore } from "../../../src/analytics/snapshots/redis";
 import { TEST_METRICS_TOKEN, TEST_SECRET_KEY } from "./keys";
 import type { ProblemBody } from "../helpers";
 import { call, callWith, freshMerchant, newKey } from "./helpers";
@@ -22,7 +22,7 @@ function snapshotOf(merchants: Record<string, number>): Snapshot {
   };
 }
 
-const writeSnapshot = (s: Snapshot) => new SnapshotStore({ url: inject("redisRestUrl"), token: inject("redisRestToken") }).write(s);
+const writeSnapshot = (s: Snapshot) => new RedisSnapshotStore({ url: inject("redisRestUrl"), token: inject("redisRestToken") }).write(s);
 
 describe("GET /v1/stats — a merchant's own figures only", () => {
   it("shows the key's merchant and nothing of the others, whatever the query asks", async () => {

@@ -1,10 +1,11 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { recordFailures } from "../../../src/analytics/failures";
+import { servicesFor } from "../../../src/app";
+import { recordFailures } from "../../../src/http/record-failures";
 import { BLOBS, DOUBLES, ERROR_DECISION, MAX_POINTS_PER_INVOCATION } from "../../../src/analytics/schema";
 import { ApiError, problemResponse } from "../../../src/errors/problem";
-import type { AppEnv } from "../../../src/services";
+import type { AppEnv } from "../../../src/http/env";
 import { appWith, postInit } from "../alerts/kafka";
 import { BASE, transaction } from "../helpers";
 
@@ -80,6 +81,7 @@ describe("failed score requests", () => {
     const app = new OpenAPIHono<AppEnv>();
     app.use(async (c, next) => {
       c.set("startedAt", performance.now());
+      c.set("services", servicesFor(c.env));
       // The body names another merchant: failures are charged to the authenticated key's merchant, never the body's.
       c.set("body", { merchant: { id: "m_someone_else" } });
       c.set("principal", { keyId: "key_x", kind: "secret", mode: "test", merchantId: "m_fail", scopes: [], allowedOrigins: [], rateLimit: { requests: 1, window_s: 60 } });

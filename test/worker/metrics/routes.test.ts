@@ -2,10 +2,10 @@ import { env } from "cloudflare:test";
 import { Redis } from "@upstash/redis/cloudflare";
 import { describe, expect, it } from "vitest";
 import cardJson from "../../../models/fraud-gbdt.card.json";
-import { RedisAlertSpill } from "../../../src/alerts/spill";
+import { RedisAlertSpill } from "../../../src/alerts/spill/redis";
 import { toAlert } from "../../../src/alerts/alert";
 import { SNAPSHOT_KEY, emptyStats, type Snapshot } from "../../../src/analytics/snapshot";
-import { SnapshotStore } from "../../../src/analytics/snapshot-store";
+import { RedisSnapshotStore } from "../../../src/analytics/snapshots/redis";
 import { ModelCardSchema } from "../../../src/model/card";
 import { TEST_SECRET_KEY } from "../auth/keys";
 import { appWith } from "../alerts/kafka";
@@ -53,7 +53,7 @@ describe("metrics routes", () => {
   });
 
   it("GET /metrics: the snapshot and the live spill backlog in the Prometheus text format", async () => {
-    await new SnapshotStore(redisOpts).write(snapshot());
+    await new RedisSnapshotStore(redisOpts).write(snapshot());
     const spill = new RedisAlertSpill(redisOpts);
     const alert = await toAlert(
       scoreResult({ transaction_id: `txn_metrics_${Date.now()}`, score: 0.9, risk_level: "high", decision: "decline", model: { id: "fraud-gbdt", version: "x" } }),
@@ -87,12 +87,12 @@ describe("metrics routes", () => {
 
   it("GET /v1/stats: the key's merchant's figures, with the snapshot's time, windows and model", async () => {
     const s = snapshot();
-    await new SnapshotStore(redisOpts).write(s);
+    await new RedisSnapshotStore(redisOpts).write(s);
     const body = await (await get("/v1/stats")).json<Record<string, unknown>>();
     expect(body).toEqual({ generated_at: s.generated_at, windows: s.windows, model: s.model, merchant: "m_test", stats: s.merchants.m_test });
 
     delete (s.merchants as Record<string, unknown>).m_test;
-    await new SnapshotStore(redisOpts).write(s);
+    await new RedisSnapshotStore(redisOpts).write(s);
     const unseen = await (await get("/v1/stats")).json<{ stats: { requests: number; decision_rates: unknown } }>();
     expect(unseen.stats.requests).toBe(0);
     expect(unseen.stats.decision_rates).toEqual({ approve: null, review: null, decline: null });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sharedProbe } from "../../../src/health/shared-probe";
+import { sharedProbe } from "../../../src/utils/shared-probe";
 
 /** A probe whose calls are counted and whose answers are released by hand, oldest first. */
 function controlledProbe() {

@@ -1,6 +1,4 @@
-import { LATENCY_EDGES_MS } from "../../../src/analytics/schema";
-import { SNAPSHOT_VERSION, type Snapshot, type Stats } from "../../../src/analytics/snapshot";
-import type { ModelCard } from "../../../src/model/card";
+import { LATENCY_EDGES_MS, SNAPSHOT_VERSION, type ModelCard, type Snapshot, type Stats } from "../../../src/shared";
 import { psi } from "./psi";
 import type { BinRow, QueryResults, QuerySource, ScoreBinRow, TrafficRow } from "./queries";
 import { weightedQuantile } from "./quantile";

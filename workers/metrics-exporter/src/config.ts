@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { IN_FLIGHT_MS } from "../../../src/alerts/spill";
-import { AE_DATASET } from "../../../src/analytics/schema";
-import { ConfigSchema, ms, optional } from "../../../src/config";
+import { AE_DATASET, ConfigSchema, IN_FLIGHT_MS, count, ms, optional } from "../../../src/shared";
 
 /**
  * The exporter's configuration: the scoring Worker's (same Redis, same alert sink settings — it replays the
@@ -20,10 +18,10 @@ export const ExporterConfigSchema = ConfigSchema.extend({
   /** Score distribution and PSI need more samples: a longer window. */
   DRIFT_WINDOW_MINUTES: ms(60),
   /** The busiest merchants get their own stats; the rest count only in the global figures. */
-  MAX_MERCHANTS: ms(500),
+  MAX_MERCHANTS: count(500),
   /** Time the spill replay may take per run (the cron fires every minute). */
   REPLAY_BUDGET_MS: ms(20_000),
-  REPLAY_BATCH: ms(100),
+  REPLAY_BATCH: count(100),
   /** Journal entries older than this belong to deliveries that died with their isolate; they are replayed. */
   REPLAY_RECLAIM_AFTER_MS: z.coerce.number().int().nonnegative().default(IN_FLIGHT_MS),
 });

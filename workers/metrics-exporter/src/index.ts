@@ -1,5 +1,5 @@
 import cardJson from "../../../models/fraud-gbdt.card.json";
-import { ModelCardSchema } from "../../../src/model/card";
+import { ModelCardSchema } from "../../../src/shared";
 import type { ExporterBindings } from "./config";
 import { runExporter } from "./run";
 

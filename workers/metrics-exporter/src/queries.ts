@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { binExpression } from "../../../src/analytics/histogram";
-import { ERROR_DECISION, KEY_FEATURES, LATENCY_EDGES_MS, column } from "../../../src/analytics/schema";
-import type { ModelCard } from "../../../src/model/card";
+import { ERROR_DECISION, KEY_FEATURES, LATENCY_EDGES_MS, binExpression, column, type ModelCard } from "../../../src/shared";
 import type { AeSqlClient } from "./ae-sql-client";
 
 /**

@@ -1,0 +1,42 @@
+import type { ItemOutcome } from "../schemas/outcome";
+import type { Decision } from "../schemas/score";
+import type { StoreItem } from "../store/interface";
+import { meetsAlertLevel, toAlert, type Alert } from "./alert";
+import { deliverAlerts, type DeliveryOutcome } from "./deliver";
+import type { AlertRuntime } from "./runtime";
+
+/** The alerts a scoring run raises: freshly scored items at or above the level (replays were alerted already). */
+export function alertsFor(items: readonly StoreItem[], outcomes: readonly ItemOutcome[], minDecision: Decision, scoredAt: number): Promise<Alert[]> {
+  return Promise.all(
+    outcomes.flatMap((o, i) => {
+      if (o.kind !== "scored" || !meetsAlertLevel(o.result.decision, minDecision)) return [];
+      const { tx, edge, t } = items[i]!.input;
+      return [toAlert(o.result, { merchantId: tx.merchant.id, eventTime: t, colo: edge.colo, scoredAt })];
+    }),
+  );
+}
+
+/**
+ * Builds and delivers a run's alerts; meant for `waitUntil`. Resolves with the outcome, never rejects. With a
+ * sink that is configured but broken (e.g. half its credentials), alerts go straight to the spill, and the
+ * scheduled replay sends them once the configuration is fixed: a configuration mistake loses no alert.
+ */
+export async function raiseAlerts(runtime: AlertRuntime, items: readonly StoreItem[], outcomes: readonly ItemOutcome[]): Promise<DeliveryOutcome | undefined> {
+  if (runtime.choice.kind === "none") return undefined;
+  try {
+    const alerts = await alertsFor(items, outcomes, runtime.minDecision, Date.now());
+    if (alerts.length === 0) return undefined;
+    if (runtime.choice.kind === "misconfigured") {
+      console.warn(`alerts: sink misconfigured (${runtime.choice.detail}); spilling ${alerts.length} alert(s) for replay`);
+      await runtime.spill.spill(alerts).catch((e: unknown) => {
+        // Nowhere to keep them: the log is the last place an operator can recover them from.
+        console.error(`alerts: LOST ${alerts.length} alert(s): the spill failed too (${e instanceof Error ? e.message : String(e)}). Alerts follow, one JSON per line.\n${alerts.map((a) => JSON.stringify(a)).join("\n")}`);
+      });
+      return undefined;
+    }
+    return await deliverAlerts(alerts, { sink: runtime.choice.sink, spill: runtime.spill, budgetMs: runtime.budgetMs, stats: runtime.stats });
+  } catch (e) {
+    console.error("alerts: could not build or deliver alerts", e);
+    return undefined;
+  }
+}

@@ -1,0 +1,98 @@
+import type { Alert } from "../alert";
+import { IN_FLIGHT_MS, parseAlert, type AlertSpill, type SpillBacklog, type SpillLease } from "./interface";
+
+/**
+ * The spill in this isolate's memory (BACKENDS=memory), with the Redis implementation's semantics: the journal
+ * and the spill are ordered by time (then id, as a sorted set orders ties), a re-spilled alert keeps its place,
+ * bodies are stored as JSON and an unreadable one is dropped rather than blocking the queue. It survives only as
+ * long as the isolate: a stand-in for development, not a safety net.
+ */
+export class MemoryAlertSpill implements AlertSpill {
+  readonly kind = "memory" as const;
+  private readonly journalAt = new Map<string, number>();
+  private readonly spilledAt = new Map<string, number>();
+  private readonly bodies = new Map<string, string>();
+  private leaseHeld: { token: string; until: number } | undefined;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async journal(alerts: Alert[]): Promise<void> {
+    const now = this.now();
+    for (const a of alerts) {
+      if (!this.journalAt.has(a.alert_id)) this.journalAt.set(a.alert_id, now);
+      this.bodies.set(a.alert_id, JSON.stringify(a));
+    }
+  }
+
+  async acknowledge(alertIds: string[]): Promise<void> {
+    this.forget(this.journalAt, alertIds);
+  }
+
+  async spill(alerts: Alert[]): Promise<void> {
+    for (const a of alerts) {
+      if (!this.spilledAt.has(a.alert_id)) this.spilledAt.set(a.alert_id, Date.parse(a.scored_at));
+      this.journalAt.delete(a.alert_id);
+      this.bodies.set(a.alert_id, JSON.stringify(a));
+    }
+  }
+
+  async reclaim(staleBefore: number): Promise<number> {
+    let moved = 0;
+    for (const [id, at] of this.journalAt) {
+      if (at > staleBefore) continue;
+      if (!this.spilledAt.has(id)) this.spilledAt.set(id, at);
+      this.journalAt.delete(id);
+      moved++;
+    }
+    return moved;
+  }
+
+  async backlog(now = this.now()): Promise<SpillBacklog> {
+    const stale = [...this.journalAt.values()].filter((at) => at <= now - IN_FLIGHT_MS);
+    const times = [...this.spilledAt.values(), ...stale];
+    return { count: this.spilledAt.size + stale.length, oldestAt: times.length > 0 ? Math.min(...times) : null };
+  }
+
+  async oldest(max: number): Promise<Alert[]> {
+    const ids = [...this.spilledAt.entries()]
+      .sort(([a, ta], [b, tb]) => ta - tb || (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, max)
+      .map(([id]) => id);
+    const alerts: Alert[] = [];
+    const orphans: string[] = [];
+    for (const id of ids) {
+      const body = this.bodies.get(id);
+      const alert = body === undefined ? undefined : parseAlert(body);
+      if (alert) alerts.push(alert);
+      else orphans.push(id);
+    }
+    if (orphans.length > 0) {
+      console.error(`alert spill: dropping ${orphans.length} unreadable entr(y/ies): ${orphans.join(", ")}`);
+      await this.remove(orphans);
+    }
+    return alerts;
+  }
+
+  async remove(alertIds: string[]): Promise<void> {
+    this.forget(this.spilledAt, alertIds);
+  }
+
+  async lease(ttlMs: number): Promise<SpillLease | null> {
+    const now = this.now();
+    if (this.leaseHeld && this.leaseHeld.until > now) return null;
+    const token = crypto.randomUUID();
+    this.leaseHeld = { token, until: now + ttlMs };
+    return {
+      release: async () => {
+        if (this.leaseHeld?.token === token) this.leaseHeld = undefined;
+      },
+    };
+  }
+
+  private forget(queue: Map<string, number>, alertIds: string[]): void {
+    for (const id of alertIds) {
+      queue.delete(id);
+      this.bodies.delete(id);
+    }
+  }
+}

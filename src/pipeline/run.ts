@@ -1,0 +1,119 @@
+import { NotConfiguredError } from "../errors/not-configured";
+import { FEATURE_COUNT, FEATURES, buildFeatureVector, entityIds, type EntityKind } from "../features";
+import { loadModel } from "../model/load";
+import type { ItemOutcome, ScoreRun } from "../schemas/outcome";
+import { DEGRADATIONS, type Degradation, type ScoreResult } from "../schemas/score";
+import { decide } from "../scoring/decide";
+import { referenceVector } from "../scoring/reasons";
+import { scoreRows } from "../scoring/score-rows";
+import type { RecordOutcome, StoreItem } from "../store/interface";
+import { roundMs, round6 } from "../utils/round";
+import { afterResponse } from "./after-response";
+import type { PipelineDeps } from "./deps";
+
+/**
+ * THE path of a decision — every entry point (POST /v1/score, /v1/score/batch, and later a stream consumer or a
+ * backfill) hands its validated, authenticated items here and translates the outcomes back. Top to bottom:
+ *   1. load the model (once per isolate; a 503 when it cannot be — nothing honest to answer without it);
+ *   2. read-and-update behavioural state: ONE store round trip for all items (degrades to neutral behaviour);
+ *   3. build each fresh item's feature row (src/features: the definition training uses);
+ *   4. run the model once for all rows and their reason variants;
+ *   5. decide (the card's thresholds; policy joins here);
+ *   6. join what the entry point itself had to do without (e.g. an unchecked rate limit);
+ *   7. after the answer (`waitUntil`): alerts, analytics, stored answers.
+ * Replays and in-progress duplicates skip 3–5: their answer is the stored one.
+ */
+export interface RunOptions {
+  /** `performance.now()` when the request arrived: answers report the time since. */
+  startedAt: number;
+  /** Degradations of the request itself, settled before the answer is built (e.g. its rate-limit check). */
+  degradations?: Promise<readonly Degradation[]>;
+  /** Keeps work running after the answer (ExecutionContext.waitUntil). */
+  waitUntil: (work: Promise<unknown>) => void;
+}
+
+export async function runDecisions(items: readonly StoreItem[], deps: PipelineDeps, opts: RunOptions): Promise<ScoreRun> {
+  const model = await loadModel(deps.model);
+  const degraded: Degradation[] = [];
+  const records = await recordAndLoad(items, deps, degraded);
+
+  const fresh = items.flatMap((_item, i) => (records[i]!.kind === "recorded" ? [i] : []));
+  const rows = featureRows(fresh.map((i) => ({ item: items[i]!, record: records[i]! })), degraded.includes("features"), referenceVector(model.card));
+  const { scores, reasons, modelMs } = await scoreRows(model, rows);
+
+  const modelInfo = { id: model.card.id, version: model.card.version };
+  const totalMs = performance.now() - opts.startedAt;
+  const scored = new Map<number, Extract<ItemOutcome, { kind: "scored" }>>();
+  fresh.forEach((i, r) => {
+    const score = scores[r]!;
+    const result: ScoreResult = {
+      transaction_id: items[i]!.input.tx.transaction_id,
+      score: round6(score),
+      ...decide(score, model.card.thresholds),
+      reasons: reasons[r]!,
+      model: modelInfo,
+      timings: { total_ms: roundMs(totalMs), model_ms: roundMs(modelMs) },
+      degraded: [...degraded],
+    };
+    scored.set(i, { kind: "scored", result, features: rows.subarray(r * FEATURE_COUNT, (r + 1) * FEATURE_COUNT) });
+  });
+
+  const outcomes = items.map((item, i): ItemOutcome => {
+    const record = records[i]!;
+    if (record.kind === "replay") return { kind: "replay", result: { ...(record.response as ScoreResult), replayed: true } };
+    if (record.kind === "in_progress") return { kind: "in_progress", transactionId: item.input.tx.transaction_id };
+    return scored.get(i)!;
+  });
+  const run = withDegradations({ outcomes, degraded, modelMs, model: modelInfo }, await opts.degradations);
+  afterResponse(items, run, deps, opts.waitUntil);
+  return run;
+}
+
+/** One round trip to the store; when it fails the score goes on with neutral behaviour and says so. */
+async function recordAndLoad(items: readonly StoreItem[], deps: PipelineDeps, degraded: Degradation[]): Promise<RecordOutcome[]> {
+  try {
+    return await deps.store.recordAndLoad([...items]);
+  } catch (e) {
+    // A deployment without a store chose to score without behaviour: not an outage to count or log.
+    if (!(e instanceof NotConfiguredError)) {
+      deps.counters.storeErrors++;
+      // The error's name only: Upstash errors quote the command, i.e. the transaction's entity ids.
+      console.warn("feature store unavailable, scoring with neutral behaviour:", e instanceof Error ? e.name : typeof e);
+    }
+  }
+  degraded.push("features");
+  return items.map(() => ({ kind: "recorded", states: {} }));
+}
+
+const BEHAVIOUR_COLUMNS = FEATURES.flatMap((f, i) => (f.group === "behaviour" ? [{ column: i, entity: f.entity as EntityKind }] : []));
+
+/**
+ * The model's input rows, one per fresh item, in one buffer. Without state (`neutral`), the named entities'
+ * behaviour takes its training reference (a typical legitimate value); an entity the transaction does not name
+ * keeps -1, exactly as in training.
+ */
+function featureRows(fresh: { item: StoreItem; record: RecordOutcome }[], neutral: boolean, reference: Float32Array): Float32Array {
+  const rows = new Float32Array(fresh.length * FEATURE_COUNT);
+  fresh.forEach(({ item, record }, r) => {
+    const at = r * FEATURE_COUNT;
+    buildFeatureVector(item.input, record.kind === "recorded" ? record.states : {}, rows, at);
+    if (!neutral) return;
+    const ids = entityIds(item.input.tx);
+    for (const { column, entity } of BEHAVIOUR_COLUMNS) if (ids[entity] !== undefined) rows[at + column] = reference[column]!;
+  });
+  return rows;
+}
+
+/**
+ * The run with the request's own degradations merged into what scoring reported, in the order DEGRADATIONS
+ * lists them so answers compare stably. Replays keep their stored answer.
+ */
+function withDegradations(run: ScoreRun, extra: readonly Degradation[] = []): ScoreRun {
+  if (extra.length === 0) return run;
+  const merged = (own: readonly Degradation[]) => DEGRADATIONS.filter((d) => own.includes(d) || extra.includes(d));
+  return {
+    ...run,
+    degraded: merged(run.degraded),
+    outcomes: run.outcomes.map((o) => (o.kind === "scored" ? { ...o, result: { ...o.result, degraded: merged(o.result.degraded) } } : o)),
+  };
+}

@@ -31,6 +31,8 @@ export default defineProject({
     name: "worker",
     root: new URL("../..", import.meta.url).pathname,
     include: ["test/worker/**/*.test.ts"],
+    // The memory backends' own checks run in vitest.memory.config.ts.
+    exclude: ["test/worker/memory/**"],
     globalSetup: ["test/worker/global-setup.ts"],
     isolate: false,
     maxWorkers: 1,

@@ -96,7 +96,7 @@ async function delayed(target: string, ms: number): Promise<{ url: string; close
 const get = (w: W, path: string) => w.fetch(`http://bench${path}`, { headers: { authorization: `Bearer ${KEY}` } });
 
 async function main() {
-  const stack = await startLocalStack({ backend: "redis-server" });
+  const stack = await startLocalStack();
   try {
     await seedKeys(stack.env, [{ key: KEY, spec: { kind: "secret", mode: "test", merchantId: MERCHANT, rateLimit: { requests: 1_000_000, window_s: 60 } } }]);
     const proxy = RTT > 0 ? await delayed(stack.env.UPSTASH_REDIS_REST_URL, RTT) : undefined;

@@ -13,7 +13,7 @@ const N = Math.min(100, Number(values.n));
 const KEY = "sk_test_benchconcurrency000000000000000";
 
 async function main() {
-  const stack = await startLocalStack({ backend: "redis-server" });
+  const stack = await startLocalStack();
   await seedKeys(stack.env, [
     { key: KEY, spec: { kind: "secret", mode: "test", merchantId: "m_bench", label: "bench", rateLimit: { requests: 1_000_000, window_s: 60 } } },
   ]);

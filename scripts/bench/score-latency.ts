@@ -73,7 +73,7 @@ async function main() {
   const p50Bare = await measure(bare, "no feature store (neutral behaviour)", false);
   await bare.dispose();
 
-  const stack = await startLocalStack({ backend: "redis-server" });
+  const stack = await startLocalStack();
   await seedKeys(stack.env, [
     { key: BENCH_KEY, spec: { kind: "secret", mode: "test", merchantId: "m_bench", label: "bench", rateLimit: { requests: 1_000_000, window_s: 60 } } },
   ]);

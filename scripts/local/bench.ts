@@ -10,11 +10,10 @@ import { startLocalStack } from "./stack";
  * trips through @upstash/redis (HTTP → this endpoint → redis-server) vs straight to redis-server over TCP, a Lua
  * script via EVALSHA, and @upstash/kafka produce. Loopback only, bounded counts.
  *
- *   npx tsx scripts/local/bench.ts [--n 2000] [--memory]
+ *   npx tsx scripts/local/bench.ts [--n 2000]
  */
-const { values } = parseArgs({ options: { n: { type: "string", default: "2000" }, memory: { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { n: { type: "string", default: "2000" } } });
 const n = Number(values.n);
-const memory = values.memory;
 
 async function measure(label: string, count: number, op: (i: number) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < Math.min(100, count); i++) await op(i);
@@ -31,9 +30,9 @@ async function measure(label: string, count: number, op: (i: number) => Promise<
   console.log(`${label.padEnd(44)} n=${count}  p50=${q(0.5)} ms  p99=${q(0.99)} ms  ${Math.round((count / total) * 1000)} ops/s`);
 }
 
-const stack = await startLocalStack({ backend: memory ? "memory" : "auto" });
+const stack = await startLocalStack();
 try {
-  console.log(`backend: ${stack.backend}; ${n} sequential operations each (after 100 warm-up)`);
+  console.log(`redis-server at ${stack.redisServer.url}; ${n} sequential operations each (after 100 warm-up)`);
   const redis = new Redis({ url: stack.env.UPSTASH_REDIS_REST_URL, token: stack.env.UPSTASH_REDIS_REST_TOKEN, enableAutoPipelining: false });
   await redis.set("bench:k", "v".repeat(64));
   await measure("@upstash/redis GET (REST)", n, () => redis.get("bench:k"));
@@ -44,11 +43,9 @@ try {
     for (let i = 0; i < 10; i++) p.get("bench:k");
     return p.exec();
   });
-  if (stack.redisServer) {
-    const direct = new IORedis(stack.redisServer.url);
-    await measure("ioredis GET (TCP, no REST) for reference", n, () => direct.get("bench:k"));
-    direct.disconnect();
-  }
+  const direct = new IORedis(stack.redisServer.url);
+  await measure("ioredis GET (TCP, no REST) for reference", n, () => direct.get("bench:k"));
+  direct.disconnect();
   const kafka = new Kafka({ url: stack.env.UPSTASH_KAFKA_REST_URL, username: stack.env.UPSTASH_KAFKA_REST_USERNAME, password: stack.env.UPSTASH_KAFKA_REST_PASSWORD });
   const producer = kafka.producer();
   await measure("@upstash/kafka produce", Math.ceil(n / 2), (i) => producer.produce("bench", { i }));

@@ -1,6 +1,6 @@
 /**
  * What the REST front ends need from a Redis: run commands one at a time, as a pipeline, or as a MULTI/EXEC
- * transaction. Two implementations: a real `redis-server` over ioredis, and ioredis-mock in memory.
+ * transaction. Implemented over ioredis for a real `redis-server` (ioredis-backend.ts).
  */
 
 /** A decoded RESP2 reply. Bulk strings stay bytes so binary values survive; a nested error reply stays an Error. */
@@ -22,7 +22,7 @@ export type BatchResult =
   | Unavailable;
 
 export interface CommandBackend {
-  readonly kind: "redis-server" | "memory";
+  readonly kind: "redis-server";
   run(command: string[]): Promise<CommandOutcome | Unavailable>;
   /** In one round trip, not atomic: each command succeeds or fails on its own. */
   pipeline(commands: string[][]): Promise<BatchResult>;

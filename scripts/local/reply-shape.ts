@@ -1,7 +1,7 @@
 import type { RedisReply } from "./command-backend";
 
 /**
- * Narrows whatever a client library handed back to a RESP2-shaped reply. Objects (ioredis and ioredis-mock turn
+ * Narrows whatever a client library handed back to a RESP2-shaped reply. Objects (a client library may turn
  * HGETALL into one) go back to the flat field/value array Redis sent.
  */
 export function toRedisReply(value: unknown): RedisReply {

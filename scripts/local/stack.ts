@@ -1,14 +1,14 @@
 import { exitOnSignal, isMain, runMain } from "../cli";
 import { parseArgs } from "node:util";
 import { startKafkaRest, type KafkaRestHandle } from "./kafka/kafka-rest";
-import { createMemoryBackend } from "./memory-backend";
 import { hasRedisServerBinary, startRedisServer, type RedisServerHandle } from "./redis-server-process";
 import { startUpstashRest, type UpstashRestHandle } from "./upstash-redis-rest";
 
 /**
  * The local stand-ins for Upstash: a throw-away redis-server, an Upstash-Redis-REST endpoint in front of it and a
- * Kafka REST endpoint (Upstash + Confluent v3) keeping topics in the same Redis. Without a redis-server binary
- * both endpoints fall back to in-process memory (ioredis-mock for Redis), with a warning: see docs/local-stack.md.
+ * Kafka REST endpoint (Upstash + Confluent v3) keeping topics in the same Redis. It needs Debian's redis-server;
+ * without it, `npm run dev` runs the Worker on its memory backends instead (BACKENDS=memory, scripts/dev.ts) and
+ * starts only the Kafka REST endpoint, in memory: see docs/local-stack.md.
  */
 export interface LocalStackOptions {
   /** 0 or omitted: a free port (what tests want); the CLI defaults to 8079. */
@@ -20,9 +20,6 @@ export interface LocalStackOptions {
   redisToken?: string;
   kafkaUsername?: string;
   kafkaPassword?: string;
-  /** "auto" (default): redis-server when the binary is on PATH, else memory with a warning. */
-  backend?: "auto" | "redis-server" | "memory";
-  warn?: (message: string) => void;
 }
 
 export interface LocalStackEnv {
@@ -34,9 +31,8 @@ export interface LocalStackEnv {
 }
 
 export interface LocalStack {
-  readonly backend: "redis-server" | "memory";
-  /** Present with the redis-server backend: tests stop/restart it to simulate an outage. */
-  readonly redisServer?: RedisServerHandle;
+  /** Tests stop/restart it to simulate an outage. */
+  readonly redisServer: RedisServerHandle;
   readonly upstashRedis: UpstashRestHandle;
   readonly kafka: KafkaRestHandle;
   /** The variables the Worker and the CLIs read, pointing at this stack. */
@@ -52,31 +48,24 @@ export const LOCAL_DEFAULTS = {
   kafkaPassword: "local-dev-password",
 } as const;
 
-export const MEMORY_FALLBACK_WARNING =
-  "redis-server not found on PATH: using the in-memory fallback (ioredis-mock). Data is lost on exit and some " +
-  "Redis behaviour differs (Lua nil-in-array handling, fractional ZRANGEBYSCORE bounds, WRONGTYPE errors; see " +
-  "docs/local-stack.md). Install it with: apt-get install -y redis-server";
+export const NO_REDIS_SERVER =
+  "redis-server not found on PATH: the local stack needs it (apt-get install -y redis-server). `npm run dev` runs " +
+  "without it, on the Worker's memory backends (BACKENDS=memory).";
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const warn = options.warn ?? ((m: string) => console.warn(`warning: ${m}`));
-  const wanted = options.backend ?? "auto";
-  const useRedisServer = wanted === "redis-server" || (wanted === "auto" && hasRedisServerBinary());
-  if (wanted === "auto" && !useRedisServer) warn(MEMORY_FALLBACK_WARNING);
-
+  if (!hasRedisServerBinary()) throw new Error(NO_REDIS_SERVER);
   const token = options.redisToken ?? LOCAL_DEFAULTS.redisToken;
   const username = options.kafkaUsername ?? LOCAL_DEFAULTS.kafkaUsername;
   const password = options.kafkaPassword ?? LOCAL_DEFAULTS.kafkaPassword;
 
-  const redisServer = useRedisServer ? await startRedisServer({ port: options.redisPort }) : undefined;
-  const memory = redisServer ? undefined : createMemoryBackend();
+  const redisServer = await startRedisServer({ port: options.redisPort });
   const started: { close(): Promise<void> }[] = [];
   try {
-    const upstashRedis = await startUpstashRest({ redis: redisServer?.url ?? memory!, token, port: options.redisRestPort });
+    const upstashRedis = await startUpstashRest({ redis: redisServer.url, token, port: options.redisRestPort });
     started.push(upstashRedis);
-    const kafka = await startKafkaRest({ redis: redisServer?.url, username, password, port: options.kafkaRestPort });
+    const kafka = await startKafkaRest({ redis: redisServer.url, username, password, port: options.kafkaRestPort });
     started.push(kafka);
     return {
-      backend: redisServer ? "redis-server" : "memory",
       redisServer,
       upstashRedis,
       kafka,
@@ -88,23 +77,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         UPSTASH_KAFKA_REST_PASSWORD: password,
       },
       async stop() {
-        await shutdown(started, memory, redisServer);
+        await shutdown(started, redisServer);
       },
     };
   } catch (error) {
-    await shutdown(started, memory, redisServer);
+    await shutdown(started, redisServer);
     throw error;
   }
 }
 
-async function shutdown(
-  started: { close(): Promise<void> }[],
-  memory: { close(): Promise<void> } | undefined,
-  redisServer: RedisServerHandle | undefined,
-): Promise<void> {
+async function shutdown(started: { close(): Promise<void> }[], redisServer: RedisServerHandle): Promise<void> {
   for (const s of started.reverse()) await s.close();
-  await memory?.close();
-  await redisServer?.stop();
+  await redisServer.stop();
 }
 
 async function main(): Promise<void> {
@@ -113,16 +97,14 @@ async function main(): Promise<void> {
       "redis-rest-port": { type: "string", default: String(LOCAL_DEFAULTS.redisRestPort) },
       "kafka-rest-port": { type: "string", default: String(LOCAL_DEFAULTS.kafkaRestPort) },
       "redis-port": { type: "string" },
-      memory: { type: "boolean", default: false },
     },
   });
   const stack = await startLocalStack({
     redisRestPort: Number(values["redis-rest-port"]),
     kafkaRestPort: Number(values["kafka-rest-port"]),
     redisPort: values["redis-port"] === undefined ? undefined : Number(values["redis-port"]),
-    backend: values.memory ? "memory" : "auto",
   });
-  console.log(`local stack up (${stack.backend === "redis-server" ? `redis-server at ${stack.redisServer!.url}` : "in-memory fallback"})`);
+  console.log(`local stack up (redis-server at ${stack.redisServer.url})`);
   console.log(`  Upstash Redis REST  ${stack.upstashRedis.url}   (stats: GET ${stack.upstashRedis.url}/__stats)`);
   console.log(`  Kafka REST          ${stack.kafka.url}   (Upstash protocol + Confluent v3 at /kafka/v3; stats: GET /__stats)`);
   console.log("Environment for the Worker and the CLIs:");

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { BatchResult, CommandBackend, CommandOutcome, Unavailable } from "./command-backend";
 import { closeServer, fromLoopback, listenLoopback, parseJson, readBody, safeEqual, sendJson } from "./http-util";
 import { connectRedisBackend } from "./ioredis-backend";
-import { ioredisMockDialect, redisServerDialect, ScriptTranslator, type TranslatedCommand } from "./lua-dialect";
+import { redisServerDialect, ScriptTranslator, type TranslatedCommand } from "./lua-dialect";
 import { toUpstashResult } from "./upstash-encoding";
 
 /**
@@ -37,7 +37,7 @@ export interface UpstashRestHandle {
 }
 
 export interface StartUpstashRestOptions {
-  /** A redis-server URL (`redis://127.0.0.1:6379`), or a backend the caller owns (e.g. createMemoryBackend()). */
+  /** A redis-server URL (`redis://127.0.0.1:6379`), or a backend the caller owns. */
   redis: string | CommandBackend;
   token: string;
   /** 0 or omitted: a free port. */
@@ -59,7 +59,7 @@ type ParsedCommands = { kind: "commands"; commands: string[][] } | { kind: "inva
 export async function startUpstashRest(options: StartUpstashRestOptions): Promise<UpstashRestHandle> {
   const ownsBackend = typeof options.redis === "string";
   const backend = typeof options.redis === "string" ? await connectRedisBackend(options.redis) : options.redis;
-  const scripts = new ScriptTranslator(backend.kind === "redis-server" ? redisServerDialect : ioredisMockDialect);
+  const scripts = new ScriptTranslator(redisServerDialect);
   let stats = emptyStats();
 
   const server = createServer((req, res) => {

@@ -26,7 +26,7 @@ export interface E2E {
 
 /** The local stack, the scoring Worker under wrangler against it, and a headless Chromium. */
 export async function startE2E(vars: Record<string, string> = {}): Promise<E2E> {
-  const stack = await startLocalStack({ backend: "redis-server" });
+  const stack = await startLocalStack();
   const stops: (() => Promise<unknown>)[] = [() => stack.stop()];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((e: unknown) => console.error("e2e teardown:", e));

@@ -11,7 +11,7 @@ const local = (path: string) => tsImport(path, import.meta.url);
 export default async function setup(project: TestProject) {
   const { startLocalStack } = (await local("../../scripts/local/stack.ts")) as typeof import("../../scripts/local/stack");
   const { startAeSql } = (await local("../../scripts/local/ae-sql.ts")) as typeof import("../../scripts/local/ae-sql");
-  const stack = await startLocalStack({ backend: "auto" });
+  const stack = await startLocalStack();
   const ae = await startAeSql({ token: "exporter-test-token" });
 
   project.provide("aeSqlUrl", ae.url);

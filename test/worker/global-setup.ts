@@ -20,8 +20,8 @@ export const REDIS_TOKEN = "test-token";
 
 export default async function setup(project: TestProject) {
   const { startLocalStack } = (await local("../../scripts/local/stack.ts")) as typeof import("../../scripts/local/stack");
-  const stack = await startLocalStack({ backend: "redis-server", redisToken: REDIS_TOKEN });
-  const redis = stack.redisServer!;
+  const stack = await startLocalStack({ redisToken: REDIS_TOKEN });
+  const redis = stack.redisServer;
   // The keys the tests send (auth/keys.ts), stored the way `npm run dev` stores the demo merchant's.
   const { seedKeys } = (await local("../../scripts/seed-demo.ts")) as typeof import("../../scripts/seed-demo");
   await seedKeys(stack.env, TEST_KEYS);

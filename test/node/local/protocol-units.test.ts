@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ioredisMockDialect, redisServerDialect, ScriptTranslator } from "../../../scripts/local/lua-dialect";
-import { upperCaseOptions } from "../../../scripts/local/mock-option-case";
+import { redisServerDialect, ScriptTranslator } from "../../../scripts/local/lua-dialect";
 import { toUpstashResult } from "../../../scripts/local/upstash-encoding";
 
 const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
@@ -12,15 +11,6 @@ describe("Lua dialects", () => {
     expect(redisServerDialect("#!lua flags=no-writes,allow-key-locking\nreturn 1")).toBe("#!lua flags=no-writes\nreturn 1");
     expect(redisServerDialect("#!lua flags=no-writes\nreturn 1")).toBe("#!lua flags=no-writes\nreturn 1");
     expect(redisServerDialect("return 1")).toBe("return 1");
-  });
-
-  it("ioredis-mock: the wrapper keeps the script's line numbers", () => {
-    for (const script of ["#!lua flags=allow-key-locking\nlocal a = 1\nerror('x')", "local a = 1\nlocal b = 2\nerror('x')"]) {
-      const wrapped = ioredisMockDialect(script).split("\n");
-      const original = script.split("\n");
-      expect(wrapped.length).toBe(original.length + 1);
-      expect(wrapped.slice(1, original.length)).toEqual(original.slice(1));
-    }
   });
 
   it("ScriptTranslator maps the client's SHA1 to the backend's once it has seen the rewritten script", () => {
@@ -50,14 +40,5 @@ describe("Upstash result encoding", () => {
 
   it("an error nested in a reply becomes its message", () => {
     expect(toUpstashResult([new Error("ERR boom")], false)).toEqual(["ERR boom"]);
-  });
-});
-
-describe("ioredis-mock option case", () => {
-  it("upper-cases option keywords only where the command takes options", () => {
-    expect(upperCaseOptions(["set", "ex", "ex", "ex", "100", "nx"])).toEqual(["set", "ex", "ex", "EX", "100", "NX"]);
-    expect(upperCaseOptions(["zadd", "z", "nx", "ch", "1", "nx"])).toEqual(["zadd", "z", "NX", "CH", "1", "nx"]);
-    expect(upperCaseOptions(["scan", "0", "match", "count", "count", "10"])).toEqual(["scan", "0", "MATCH", "count", "COUNT", "10"]);
-    expect(upperCaseOptions(["get", "ex"])).toEqual(["get", "ex"]);
   });
 });

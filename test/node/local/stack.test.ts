@@ -6,17 +6,14 @@ import { join } from "node:path";
 import { Kafka } from "@upstash/kafka";
 import { Redis } from "@upstash/redis";
 import { describe, expect, it } from "vitest";
-import { MEMORY_FALLBACK_WARNING, startLocalStack } from "../../../scripts/local/stack";
+import { NO_REDIS_SERVER, startLocalStack } from "../../../scripts/local/stack";
 
 const ROOT = new URL("../../..", import.meta.url).pathname;
 
 describe("startLocalStack", () => {
   it("starts redis-server, the Redis REST and Kafka REST endpoints on free ports; stop() takes them all down", async () => {
-    const warnings: string[] = [];
-    const stack = await startLocalStack({ warn: (m) => warnings.push(m) });
+    const stack = await startLocalStack();
     try {
-      expect(stack.backend).toBe("redis-server");
-      expect(warnings).toEqual([]);
       expect(stack.kafka.storage).toBe("redis-streams");
       const redis = new Redis({ url: stack.env.UPSTASH_REDIS_REST_URL, token: stack.env.UPSTASH_REDIS_REST_TOKEN });
       await redis.set("k", "v");
@@ -35,29 +32,17 @@ describe("startLocalStack", () => {
     const gone = (url: string) => fetch(`${url}/__stats`).then(() => false, () => true);
     expect(await gone(stack.upstashRedis.url)).toBe(true);
     expect(await gone(stack.kafka.url)).toBe(true);
-    await expect(fetchTcp(stack.redisServer!.port)).resolves.toBe("refused");
+    await expect(fetchTcp(stack.redisServer.port)).resolves.toBe("refused");
   });
 
-  it("without redis-server on PATH: in-memory fallback, with a warning", async () => {
+  it("without redis-server on PATH: refuses, saying how to install it and that `npm run dev` runs without it", async () => {
     const path = process.env.PATH;
     process.env.PATH = mkdtempSync(join(tmpdir(), "no-redis-"));
-    const warnings: string[] = [];
     try {
-      const stack = await startLocalStack({ warn: (m) => warnings.push(m) });
-      try {
-        expect(stack.backend).toBe("memory");
-        expect(stack.redisServer).toBeUndefined();
-        expect(stack.kafka.storage).toBe("memory");
-        const redis = new Redis({ url: stack.env.UPSTASH_REDIS_REST_URL, token: stack.env.UPSTASH_REDIS_REST_TOKEN });
-        await redis.set("k", "v", { ex: 60 });
-        expect(await redis.get("k")).toBe("v");
-      } finally {
-        await stack.stop();
-      }
+      await expect(startLocalStack()).rejects.toThrow(NO_REDIS_SERVER);
     } finally {
       process.env.PATH = path;
     }
-    expect(warnings).toEqual([MEMORY_FALLBACK_WARNING]);
   });
 });
 

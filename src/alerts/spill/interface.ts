@@ -43,8 +43,28 @@ export interface SpillLease {
 /** A journaled alert this old is no longer being delivered by anyone: `waitUntil` lasts 30 s after a response. */
 export const IN_FLIGHT_MS = 45_000;
 
-/** A stored alert body, or undefined when it does not parse: unreadable entries are dropped loudly, never blocking. */
-export function parseAlert(body: string): Alert | undefined {
+/**
+ * The spilled alerts behind `ids` (oldest first), read from their stored bodies; an id without a readable body
+ * cannot be replayed, so it is dropped — loudly — through `remove` rather than left to block the queue.
+ */
+export async function readableAlerts(ids: readonly string[], bodies: readonly (string | null | undefined)[], remove: (ids: string[]) => Promise<void>): Promise<Alert[]> {
+  const alerts: Alert[] = [];
+  const orphans: string[] = [];
+  ids.forEach((id, i) => {
+    const body = bodies[i];
+    const alert = body ? parseAlert(body) : undefined;
+    if (alert) alerts.push(alert);
+    else orphans.push(id);
+  });
+  if (orphans.length > 0) {
+    console.error(`alert spill: dropping ${orphans.length} unreadable entr(y/ies): ${orphans.join(", ")}`);
+    await remove(orphans);
+  }
+  return alerts;
+}
+
+/** A stored alert body, or undefined when it does not parse. */
+function parseAlert(body: string): Alert | undefined {
   let json: unknown;
   try {
     json = JSON.parse(body);

@@ -1,5 +1,5 @@
 import type { Alert } from "../alert";
-import { IN_FLIGHT_MS, parseAlert, type AlertSpill, type SpillBacklog, type SpillLease } from "./interface";
+import { IN_FLIGHT_MS, readableAlerts, type AlertSpill, type SpillBacklog, type SpillLease } from "./interface";
 
 /**
  * The spill in this isolate's memory (BACKENDS=memory), with the Redis implementation's semantics: the journal
@@ -58,19 +58,11 @@ export class MemoryAlertSpill implements AlertSpill {
       .sort(([a, ta], [b, tb]) => ta - tb || (a < b ? -1 : a > b ? 1 : 0))
       .slice(0, max)
       .map(([id]) => id);
-    const alerts: Alert[] = [];
-    const orphans: string[] = [];
-    for (const id of ids) {
-      const body = this.bodies.get(id);
-      const alert = body === undefined ? undefined : parseAlert(body);
-      if (alert) alerts.push(alert);
-      else orphans.push(id);
-    }
-    if (orphans.length > 0) {
-      console.error(`alert spill: dropping ${orphans.length} unreadable entr(y/ies): ${orphans.join(", ")}`);
-      await this.remove(orphans);
-    }
-    return alerts;
+    return readableAlerts(
+      ids,
+      ids.map((id) => this.bodies.get(id)),
+      (orphans) => this.remove(orphans),
+    );
   }
 
   async remove(alertIds: string[]): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { upstashRedis, type UpstashConnection } from "../../store/upstash";
 import type { Alert } from "../alert";
-import { IN_FLIGHT_MS, parseAlert, type AlertSpill, type SpillBacklog, type SpillLease } from "./interface";
+import { IN_FLIGHT_MS, readableAlerts, type AlertSpill, type SpillBacklog, type SpillLease } from "./interface";
 
 export const SPILL_KEYS = {
   journal: "alerts:v1:journal",
@@ -81,20 +81,7 @@ export class RedisAlertSpill implements AlertSpill {
     if (ids.length === 0) return [];
     // Raw reply (automaticDeserialization is off): values in field order.
     const raw = (await this.redis.hmget(SPILL_KEYS.bodies, ...ids)) as unknown as (string | null)[];
-    const alerts: Alert[] = [];
-    const orphans: string[] = [];
-    ids.forEach((id, i) => {
-      const body = raw[i];
-      const alert = body ? parseAlert(body) : undefined;
-      if (alert) alerts.push(alert);
-      else orphans.push(id);
-    });
-    if (orphans.length > 0) {
-      // An id without a readable body cannot be replayed; say so loudly and do not let it block the queue.
-      console.error(`alert spill: dropping ${orphans.length} unreadable entr(y/ies): ${orphans.join(", ")}`);
-      await this.remove(orphans);
-    }
-    return alerts;
+    return readableAlerts(ids, raw, (orphans) => this.remove(orphans));
   }
 
   remove(alertIds: string[]): Promise<void> {

@@ -10,6 +10,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 import { isMain, runMain } from "./cli";
 
 /** Lowest first. A unit missing from this table is itself a violation: a new folder needs a place. */
@@ -29,13 +30,18 @@ export interface Import {
 }
 
 export interface Violation {
-  kind: "upward" | "cycle" | "unplaced";
+  kind: "upward" | "cycle" | "unplaced" | "outside";
   message: string;
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+["']([^"']+)["']|(?:^|\n)\s*import\s+["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g;
+/** What src/ may import from beside itself: data, not code (the bundled model and card, the wasm, package.json). */
+const DATA_OUTSIDE_SRC = [/^models\//, /^wasm\//, /^package(\.json)?$/];
 
-/** Relative imports of every .ts file under `srcDir`, as file paths relative to it (without extension). */
+/**
+ * Relative imports of every .ts file under `srcDir` (TypeScript's own reading of the file: `import`, `import type`,
+ * `export … from`, `import()`, wherever they stand), as paths relative to it without extension. Imports that
+ * leave src/ are returned with `to` starting "../".
+ */
 export function importsOf(srcDir: string): Import[] {
   const out: Import[] = [];
   const walk = (dir: string) => {
@@ -43,14 +49,10 @@ export function importsOf(srcDir: string): Import[] {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
-        const text = readFileSync(path, "utf8");
-        for (const m of text.matchAll(IMPORT)) {
-          const spec = m[1] ?? m[2] ?? m[3]!;
+        const { importedFiles } = ts.preProcessFile(readFileSync(path, "utf8"), true, true);
+        for (const { fileName: spec } of importedFiles) {
           if (!spec.startsWith(".")) continue;
-          const target = resolve(dirname(path), spec);
-          // Imports that leave src/ (the model files, package.json) are data, not layers.
-          if (relative(srcDir, target).startsWith("..")) continue;
-          out.push({ from: rel(srcDir, path), to: rel(srcDir, target) });
+          out.push({ from: rel(srcDir, path), to: rel(srcDir, resolve(dirname(path), spec)) });
         }
       }
     }
@@ -71,6 +73,11 @@ export function checkImports(imports: readonly Import[], layers: readonly (reado
   const edges = new Map<string, Set<string>>();
   const unplaced = new Set<string>();
   for (const { from, to } of imports) {
+    if (to.startsWith("../")) {
+      const outside = to.slice(3);
+      if (!DATA_OUTSIDE_SRC.some((d) => d.test(outside))) violations.push({ kind: "outside", message: `${from} imports ${outside}: src/ imports only itself (and data: models/, wasm/, package.json)` });
+      continue;
+    }
     const a = unitOf(from);
     const b = unitOf(to);
     for (const u of [a, b]) if (!rank.has(u)) unplaced.add(u);

@@ -24,18 +24,18 @@ interface Local {
 }
 
 /** On fixed ports so the CLIs' defaults reach it; on free ones when another run holds them. */
-async function onDefaultPorts<T>(start: (ports: { redisRestPort?: number; kafkaRestPort?: number }) => Promise<T>): Promise<T> {
+async function onDefaultPorts<T>(ports: { redisRestPort?: number; kafkaRestPort?: number }, start: (ports: { redisRestPort?: number; kafkaRestPort?: number }) => Promise<T>): Promise<T> {
   try {
-    return await start({ redisRestPort: LOCAL_DEFAULTS.redisRestPort, kafkaRestPort: LOCAL_DEFAULTS.kafkaRestPort });
+    return await start(ports);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
-    console.warn(`dev: ports ${LOCAL_DEFAULTS.redisRestPort}/${LOCAL_DEFAULTS.kafkaRestPort} are taken; using free ports`);
+    console.warn(`dev: port(s) ${Object.values(ports).join("/")} taken; using free ports`);
     return start({});
   }
 }
 
 async function redisStack(): Promise<Local> {
-  const stack = await onDefaultPorts((ports) => startLocalStack(ports));
+  const stack = await onDefaultPorts({ redisRestPort: LOCAL_DEFAULTS.redisRestPort, kafkaRestPort: LOCAL_DEFAULTS.kafkaRestPort }, (ports) => startLocalStack(ports));
   console.log(`dev: local stack up (redis-server): Redis REST ${stack.env.UPSTASH_REDIS_REST_URL}, Kafka REST ${stack.env.UPSTASH_KAFKA_REST_URL}`);
   await seedDemoMerchant(stack.env);
   return { env: { ...stack.env }, stop: () => stack.stop() };
@@ -43,7 +43,7 @@ async function redisStack(): Promise<Local> {
 
 async function memoryBackends(): Promise<Local> {
   const { kafkaUsername: username, kafkaPassword: password } = LOCAL_DEFAULTS;
-  const kafka = await onDefaultPorts(({ kafkaRestPort }) => startKafkaRest({ username, password, port: kafkaRestPort }));
+  const kafka = await onDefaultPorts({ kafkaRestPort: LOCAL_DEFAULTS.kafkaRestPort }, ({ kafkaRestPort }) => startKafkaRest({ username, password, port: kafkaRestPort }));
   console.warn(
     "dev: redis-server not found on PATH, so the Worker runs on its memory backends (BACKENDS=memory): behaviour, API " +
       "keys, rate limits and the alert spill live in its isolate — lost whenever wrangler reloads it, and out of reach " +
@@ -67,10 +67,11 @@ async function main(): Promise<void> {
   const local = hasRedisServerBinary() ? await redisStack() : await memoryBackends();
   console.log(`dev: demo merchant ${DEMO_MERCHANT_ID}: secret key ${DEMO_SECRET_KEY}, publishable key ${DEMO_PUBLISHABLE_KEY} (see README)`);
 
-  // wrangler reads the addresses from an env file, so no secret lands on a command line or in git. Single quotes:
-  // dotenv takes the JSON of SEED_API_KEYS literally.
+  // wrangler reads the addresses from an env file (one per port, so two dev servers do not share one), so no secret
+  // lands on a command line or in git. Single quotes: dotenv takes the JSON of SEED_API_KEYS literally.
   mkdirSync(".wrangler", { recursive: true });
-  const envFile = ".wrangler/dev-stack.env";
+  const envFile = `.wrangler/dev-stack-${PORT}.env`;
+  for (const [k, v] of Object.entries(local.env)) if (v.includes("'")) throw new Error(`dev: ${k} holds a single quote, which the env file cannot carry`);
   writeFileSync(envFile, Object.entries(local.env).map(([k, v]) => `${k}='${v}'`).join("\n") + "\n");
 
   // wrangler's own entry point, not `npx wrangler`: npm's wrapper would not pass our SIGINT on, leaving workerd behind.

@@ -27,7 +27,7 @@ export const ConfigSchema = z.object({
   UPSTASH_REDIS_REST_TOKEN: optional(z.string()),
   /** Budget for the feature-store round trip; past it the score goes on without behavioural state. */
   REDIS_TIMEOUT_MS: ms(150),
-  /** How long an isolate reuses its /health probes of Redis and Kafka (src/health/shared-probe.ts); 0: every call probes. */
+  /** How long an isolate reuses its /health probes of Redis and Kafka (src/utils/shared-probe.ts); 0: every call probes. */
   HEALTH_CACHE_MS: z.coerce.number().int().min(0).default(5_000),
   /** How long an isolate trusts an API key it looked up (docs/auth.md): also how long a revoked key may still work. */
   AUTH_KEY_CACHE_TTL_MS: ms(30_000),
@@ -71,8 +71,12 @@ export class ConfigError extends Error {
 export function parseConfig<S extends z.ZodType<Config>>(schema: S, env: object): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new ConfigError([...new Set(parsed.error.issues.map((i) => String(i.path[0])))]);
-  // Memory backends forget everything with the isolate and each isolate has its own: never what production runs on.
-  if (parsed.data.ENVIRONMENT === "production" && parsed.data.BACKENDS === "memory") throw new ConfigError(["BACKENDS"]);
+  // Memory backends (and the memory alert sink) forget everything with the isolate and each isolate has its own:
+  // never what production runs on.
+  if (parsed.data.ENVIRONMENT === "production") {
+    const refused = [...(parsed.data.BACKENDS === "memory" ? ["BACKENDS"] : []), ...(parsed.data.ALERT_SINK === "memory" ? ["ALERT_SINK"] : [])];
+    if (refused.length > 0) throw new ConfigError(refused);
+  }
   return parsed.data;
 }
 

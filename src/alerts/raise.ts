@@ -30,6 +30,7 @@ export async function raiseAlerts(runtime: AlertRuntime, items: readonly StoreIt
       console.warn(`alerts: sink misconfigured (${runtime.choice.detail}); spilling ${alerts.length} alert(s) for replay`);
       await runtime.spill.spill(alerts).catch((e: unknown) => {
         // Nowhere to keep them: the log is the last place an operator can recover them from.
+        runtime.stats.lost += alerts.length;
         console.error(`alerts: LOST ${alerts.length} alert(s): the spill failed too (${e instanceof Error ? e.message : String(e)}). Alerts follow, one JSON per line.\n${alerts.map((a) => JSON.stringify(a)).join("\n")}`);
       });
       return undefined;

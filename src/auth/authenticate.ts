@@ -1,11 +1,12 @@
-import { NotConfiguredError } from "../errors/not-configured";
 import { ApiError } from "../errors/problem";
 import { parseKey, type KeyKind, type KeyMode } from "./api-key";
 import { digestsEqual, keyDigest } from "./hash";
-import { KeyLookupUnavailable, type CachePolicy, type KeyCache, type KeySource } from "./key-cache";
+import { KeyLookupUnavailable, type CachePolicy, type KeyCache } from "./key-cache";
+import type { KeyStore } from "./keys/interface";
+import { NO_KEY_STORE } from "./keys/not-configured";
 import { isRevoked, rateLimitOf, type ApiKeyRecord, type RateLimitPolicy, type Scope } from "./key-record";
 
-/** Who is calling, as their key says. Set on the request by the key middleware (src/auth/access.ts). */
+/** Who is calling, as their key says. Set on the request by the key middleware (src/http/key-access.ts). */
 export interface Principal {
   keyId: string;
   kind: KeyKind;
@@ -18,7 +19,7 @@ export interface Principal {
 
 /** What authentication needs from the isolate. */
 export interface KeyAuth {
-  source: KeySource;
+  source: KeyStore;
   cache: KeyCache;
   policy: CachePolicy;
   /** Live keys are accepted only in production, test keys everywhere else (docs/auth.md). */
@@ -41,6 +42,8 @@ export function bearerToken(header: string | undefined): string | undefined {
  * the isolate cache); a key store that cannot be reached with nothing cached is a 503, never a pass.
  */
 export async function authenticate(authorization: string | undefined, auth: KeyAuth): Promise<Principal> {
+  // Nothing can be verified without a key store, whatever was sent: answered before reading the header.
+  if (auth.source.kind === "not_configured") throw new ApiError("store_unavailable", NO_KEY_STORE);
   if (!authorization) throw unauthorized("Send your API key in the header Authorization: Bearer <key>", false);
   const key = bearerToken(authorization);
   if (!key) throw unauthorized("The Authorization header must be `Bearer <key>`", true);
@@ -53,8 +56,6 @@ export async function authenticate(authorization: string | undefined, auth: KeyA
     record = await auth.cache.lookup(digest, auth.source, auth.policy);
   } catch (e) {
     if (!(e instanceof KeyLookupUnavailable)) throw e;
-    // A deployment without a key store: retrying will not help until it has one.
-    if (e.cause instanceof NotConfiguredError) throw new ApiError("store_unavailable", e.cause.message);
     console.error("auth:", e.message);
     throw new ApiError("store_unavailable", "API keys cannot be verified right now; retry shortly", undefined, { "Retry-After": "1" });
   }

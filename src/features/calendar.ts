@@ -1,32 +1,12 @@
+import { zoneFormatter } from "../utils/time-zones";
+
 /**
  * Hour of day and day of week in the merchant's time zone. Offsets only change on hour boundaries (DST), so the
  * offset is cached per (zone, UTC hour): replaying millions of training rows then costs one Intl call per hour of
  * data per zone instead of one per row.
  */
 const HOUR_MS = 3_600_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsets = new Map<string, number>();
-
-/** Bounds the caches against callers sending many distinct spellings of zones (Intl ignores case). */
-const MAX_ZONES = 1000;
-
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    if (formatters.size >= MAX_ZONES) formatters.clear();
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
 
 function offsetMs(tz: string, t: number): number {
   const hour = Math.floor(t / HOUR_MS);
@@ -35,7 +15,7 @@ function offsetMs(tz: string, t: number): number {
   if (off === undefined) {
     const at = hour * HOUR_MS;
     const p: Record<string, number> = {};
-    for (const part of formatter(tz).formatToParts(at)) if (part.type !== "literal") p[part.type] = Number(part.value);
+    for (const part of zoneFormatter(tz).formatToParts(at)) if (part.type !== "literal") p[part.type] = Number(part.value);
     off = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!) - at;
     if (offsets.size > 50_000) offsets.clear();
     offsets.set(key, off);

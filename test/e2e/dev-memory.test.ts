@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -45,9 +45,10 @@ function pathWithoutRedis(): string {
 let dev: ChildProcess;
 let output = "";
 let origin: string;
+let bin: string;
 
 beforeAll(async () => {
-  const bin = pathWithoutRedis();
+  bin = pathWithoutRedis();
   const port = await freeLoopbackPort();
   origin = `http://127.0.0.1:${port}`;
   dev = spawn(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/dev.ts"], {
@@ -67,6 +68,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
+  if (bin) rmSync(bin, { recursive: true, force: true });
   if (!dev || dev.exitCode !== null) return;
   const exited = new Promise((r) => dev.once("exit", r));
   dev.kill("SIGINT");

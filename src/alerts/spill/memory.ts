@@ -14,7 +14,11 @@ export class MemoryAlertSpill implements AlertSpill {
   private readonly bodies = new Map<string, string>();
   private leaseHeld: { token: string; until: number } | undefined;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** Bounds a long dev session whose sink is down: past it, the oldest spilled alert is logged in full and dropped. */
+    private readonly maxSpilled = 10_000,
+  ) {}
 
   async journal(alerts: Alert[]): Promise<void> {
     const now = this.now();
@@ -34,6 +38,10 @@ export class MemoryAlertSpill implements AlertSpill {
       this.journalAt.delete(a.alert_id);
       this.bodies.set(a.alert_id, JSON.stringify(a));
     }
+    for (const [id] of this.ordered(this.spilledAt).slice(0, Math.max(0, this.spilledAt.size - this.maxSpilled))) {
+      console.error(`alert spill (memory): full, LOST the oldest alert: ${this.bodies.get(id)}`);
+      await this.remove([id]);
+    }
   }
 
   async reclaim(staleBefore: number): Promise<number> {
@@ -48,14 +56,19 @@ export class MemoryAlertSpill implements AlertSpill {
   }
 
   async backlog(now = this.now()): Promise<SpillBacklog> {
-    const stale = [...this.journalAt.values()].filter((at) => at <= now - IN_FLIGHT_MS);
-    const times = [...this.spilledAt.values(), ...stale];
-    return { count: this.spilledAt.size + stale.length, oldestAt: times.length > 0 ? Math.min(...times) : null };
+    let count = this.spilledAt.size;
+    let oldestAt: number | null = null;
+    for (const at of this.spilledAt.values()) oldestAt = oldestAt === null || at < oldestAt ? at : oldestAt;
+    for (const at of this.journalAt.values()) {
+      if (at > now - IN_FLIGHT_MS) continue;
+      count++;
+      oldestAt = oldestAt === null || at < oldestAt ? at : oldestAt;
+    }
+    return { count, oldestAt };
   }
 
   async oldest(max: number): Promise<Alert[]> {
-    const ids = [...this.spilledAt.entries()]
-      .sort(([a, ta], [b, tb]) => ta - tb || (a < b ? -1 : a > b ? 1 : 0))
+    const ids = this.ordered(this.spilledAt)
       .slice(0, max)
       .map(([id]) => id);
     return readableAlerts(
@@ -79,6 +92,11 @@ export class MemoryAlertSpill implements AlertSpill {
         if (this.leaseHeld?.token === token) this.leaseHeld = undefined;
       },
     };
+  }
+
+  /** By time, then id: the order a Redis sorted set keeps. */
+  private ordered(queue: Map<string, number>): [string, number][] {
+    return [...queue.entries()].sort(([a, ta], [b, tb]) => ta - tb || (a < b ? -1 : a > b ? 1 : 0));
   }
 
   private forget(queue: Map<string, number>, alertIds: string[]): void {

@@ -2,8 +2,9 @@ import type { RateLimitPolicy } from "../key-record";
 import type { LimitCheck, LimitVerdict, RateLimiter } from "./interface";
 
 /**
- * Fixed-window limits in this isolate's memory (BACKENDS=memory), counted the way the Upstash limiter counts:
- * windows aligned to multiples of the window length, every request counted, `remaining` never below 0. The
+ * Fixed-window limits in this isolate's memory (BACKENDS=memory), counted the way @upstash/ratelimit's fixed
+ * window counts: one counter per identifier and window number (windows aligned to multiples of the window length,
+ * so a key's limit changed mid-window keeps its count), every request counted, `remaining` never below 0. The
  * answer is known at once, so nothing runs alongside the request.
  */
 export class MemoryRateLimiter implements RateLimiter {
@@ -15,9 +16,8 @@ export class MemoryRateLimiter implements RateLimiter {
   begin(identifier: string, policy: RateLimitPolicy, now = Date.now()): LimitCheck {
     const length = policy.window_s * 1000;
     const window = Math.floor(now / length);
-    const key = `${identifier}:${policy.requests}/${policy.window_s}`;
-    const current = this.counts.get(key);
-    const used = (current?.window === window ? current.used : 0) + 1;
+    const key = `${identifier}:${window}`;
+    const used = (this.counts.get(key)?.used ?? 0) + 1;
     this.counts.delete(key);
     this.counts.set(key, { window, used });
     if (this.counts.size > this.maxTracked) this.counts.delete(this.counts.keys().next().value!);

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import ts from "typescript";
 import { checkImports, checkLayers, importsOf } from "../../../scripts/check-layers";
 
 const SRC = fileURLToPath(new URL("../../../src", import.meta.url));
@@ -30,6 +31,21 @@ describe("the layers of src/ (docs/architecture.md)", () => {
       { from: "auth/hash", to: "alerts/alert" },
     ]);
     expect(violations).toEqual([{ kind: "cycle", message: "units import each other in a loop: alerts → analytics → auth → alerts" }]);
+  });
+
+  it("reads imports wherever they stand in a line", () => {
+    // TypeScript's own pre-processor, not a line-anchored pattern.
+    const info = ts.preProcessFile('const a = 1; import { b } from "../x"; /* c */ export * from "./y"; const z = import("./w");', true, true);
+    expect(info.importedFiles.map((f) => f.fileName)).toEqual(["../x", "./y", "./w"]);
+  });
+
+  it("reports src/ importing code from outside it, but not the model files or package.json", () => {
+    const { violations } = checkImports([
+      { from: "routes/x", to: "../workers/metrics-exporter/src/run" },
+      { from: "model/default-model", to: "../models/fraud-gbdt.onnx" },
+      { from: "version", to: "../package" },
+    ]);
+    expect(violations).toEqual([expect.objectContaining({ kind: "outside", message: expect.stringContaining("routes/x imports workers/metrics-exporter/src/run") })]);
   });
 
   it("reports a folder that has no layer", () => {

@@ -24,8 +24,9 @@ describe("configuration", () => {
     expect((error as Error).message).not.toContain("not a url");
   });
 
-  it("production refuses the memory backends; other environments take them", () => {
+  it("production refuses the memory backends and the memory alert sink; other environments take them", () => {
     expect(() => parseConfig(ConfigSchema, { ENVIRONMENT: "production", BACKENDS: "memory" })).toThrow(new ConfigError(["BACKENDS"]));
+    expect(() => parseConfig(ConfigSchema, { ENVIRONMENT: "production", BACKENDS: "memory", ALERT_SINK: "memory" })).toThrow(new ConfigError(["BACKENDS", "ALERT_SINK"]));
     expect(parseConfig(ConfigSchema, { ENVIRONMENT: "staging", BACKENDS: "memory" }).BACKENDS).toBe("memory");
     expect(parseConfig(ConfigSchema, {}).BACKENDS).toBe("upstash");
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SCOPES } from "../../../src/auth/key-record";
 import type { ProblemBody } from "../helpers";
-import { PROTECTED_ROUTES, call, newKey, revoke } from "./helpers";
+import { PROTECTED_ROUTES, call, callWith, newKey, revoke } from "./helpers";
 
 const ORIGIN = "https://shop.example.com";
 
@@ -98,5 +98,15 @@ describe("public routes and the API description", () => {
     expect(tx.required).toEqual(expect.arrayContaining(["transaction_id", "amount", "currency", "card"]));
     expect(tx.required).not.toContain("merchant");
     expect(tx.properties.merchant.required ?? []).not.toContain("id");
+  });
+});
+
+describe("a deployment without a key store", () => {
+  it.each(PROTECTED_ROUTES)("$name: 503 store_unavailable before looking at the credentials, sent or not", async (route) => {
+    for (const headers of [{}, { authorization: "Basic eA==" }, { authorization: "Bearer sk_test_" + "z".repeat(32) }] as Record<string, string>[]) {
+      const res = await callWith({ UPSTASH_REDIS_REST_URL: "", UPSTASH_REDIS_REST_TOKEN: "" }, route.path, { body: route.body?.(), headers });
+      await problem(res, 503, "store_unavailable");
+      expect(res.headers.get("www-authenticate")).toBeNull();
+    }
   });
 });

@@ -38,6 +38,11 @@ async function phase<T>(work: () => Promise<T>): Promise<T | { skipped: string }
 
 export async function runExporter(env: ExporterBindings, card: ModelCard, now: number): Promise<ExporterReport> {
   const config = parseConfig(ExporterConfigSchema, env);
+  if (config.BACKENDS === "memory") {
+    // Memory backends live in the scoring Worker's own isolate: this one would only see (and report) its own.
+    const skipped = { skipped: "BACKENDS=memory: the scorer's state is in its own isolate, out of this Worker's reach" };
+    return { replay: skipped, metrics: skipped };
+  }
   const spill = alertSpillFrom(config);
   const replay = await replayPhase(config, spill);
   const metrics = await metricsPhase(config, card, now, spill, replay);
@@ -45,8 +50,11 @@ export async function runExporter(env: ExporterBindings, card: ModelCard, now: n
 }
 
 async function replayPhase(config: ExporterConfig, spill: AlertSpill): Promise<ExporterReport["replay"]> {
+  if (spill.kind === "not_configured") return { skipped: "no Redis (UPSTASH_REDIS_REST_URL): nothing is spilled" };
   const sink = alertSinkFrom(config);
   if (sink.kind !== "sink") return { skipped: `no alert sink: ${sink.detail}` };
+  // Replayed alerts leave the spill for good: never into a sink that is only this isolate's memory.
+  if (sink.sink.kind === "memory") return { skipped: "ALERT_SINK=memory: replay needs a Kafka REST sink" };
   return phase(() =>
     replaySpilled(sink.sink, spill, { batchSize: config.REPLAY_BATCH, budgetMs: config.REPLAY_BUDGET_MS, reclaimAfterMs: config.REPLAY_RECLAIM_AFTER_MS }),
   );

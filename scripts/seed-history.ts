@@ -6,6 +6,7 @@
  * Reads UPSTASH_REDIS_REST_URL / UPSTASH_REDIS_REST_TOKEN (default: the local stack of `npm run dev`).
  */
 import { parseArgs } from "node:util";
+import { toStoreItem } from "../src/pipeline/item";
 import { RedisFeatureStore } from "../src/store/redis";
 import { generateStream } from "./data/stream";
 import { LOCAL_DEFAULTS } from "./local/stack";
@@ -45,7 +46,8 @@ async function main() {
   for (const r of stream) {
     if (r.t > Date.now()) break;
     if (r.label === 1) fraud++;
-    batch.push({ input: { tx: r.tx, edge: r.edge, t: r.t }, idempotencyKey: `seed:${r.tx.merchant.id}:${r.tx.transaction_id}` });
+    // The operator's backfill: history keeps its own times, which live scoring never accepts (src/pipeline/item.ts).
+    batch.push(await toStoreItem(r.tx, r.edge, r.t, { kind: "secret" }, `seed:${r.tx.transaction_id}`));
     if (batch.length >= batchSize) await flush();
   }
   await flush();

@@ -36,14 +36,15 @@ export function servicesFor(env: Bindings): Services {
   let s = cache.get(env);
   if (!s) {
     const config = configFrom(env);
+    const limiter = rateLimiterFrom(config);
     s = {
       config,
       model: defaultModel,
       store: featureStoreFrom(config),
       auth: keyAuthFrom(config),
-      limiter: rateLimiterFrom(config),
+      limiter,
       counters: { storeErrors: 0 },
-      alerts: alertRuntimeFrom(config),
+      alerts: alertRuntimeFrom(config, limiter),
       analytics: analyticsWriterFrom(config, env.DECISIONS),
       metrics: snapshotStoreFrom(config),
     };

@@ -39,6 +39,8 @@ export const ConfigSchema = z.object({
   ALERT_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/).default("fraud-alerts"),
   /** Decisions at or above this level are alerted. */
   ALERT_MIN_DECISION: z.enum(["approve", "review", "decline"]).default("review"),
+  /** Alerts from checkout pages' (publishable-key) decisions, per merchant per minute; beyond it they are counted, not sent. */
+  ALERT_PUBLISHABLE_PER_MINUTE: count(60),
   /** How long the sink gets (retries included) before an alert is spilled to Redis for the scheduled replay. */
   ALERT_BUDGET_MS: ms(15_000),
   UPSTASH_KAFKA_REST_URL: optional(z.url()),

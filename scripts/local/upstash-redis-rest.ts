@@ -13,7 +13,8 @@ import { toUpstashResult } from "./upstash-encoding";
  *   GET|POST /set/k/v?EX=100                           → path style; a POST body is appended as the last argument
  * Auth: `Authorization: Bearer <token>` (or `?_token=`), else 401 {"error":"Unauthorized"}. With
  * `Upstash-Encoding: base64` strings in results are base64. Backend down → 503 {"error": …}, never a hang.
- * Unauthenticated, loopback only: GET /__stats, POST /__stats/reset (tests inside workerd count round trips).
+ * Unauthenticated, loopback only: GET /__stats, POST /__stats/reset (tests inside workerd count round trips), and
+ * POST /__fault {"delayMs": n}: every later command still runs at once, but its reply leaves n ms late (0: off).
  */
 export interface UpstashRestStats {
   /** HTTP requests to the Redis API (everything but /__stats), authorised or not. */
@@ -61,6 +62,7 @@ export async function startUpstashRest(options: StartUpstashRestOptions): Promis
   const backend = typeof options.redis === "string" ? await connectRedisBackend(options.redis) : options.redis;
   const scripts = new ScriptTranslator(redisServerDialect);
   let stats = emptyStats();
+  let replyDelayMs = 0;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -76,6 +78,23 @@ export async function startUpstashRest(options: StartUpstashRestOptions): Promis
       if (!fromLoopback(req)) return sendJson(res, 403, { error: "Forbidden" });
       if (path === "/__stats/reset" && req.method === "POST") stats = emptyStats();
       return sendJson(res, 200, snapshot(stats));
+    }
+    if (path === "/__fault") {
+      if (!fromLoopback(req) || req.method !== "POST") return sendJson(res, 403, { error: "Forbidden" });
+      const body = await readBody(req);
+      const json = body.kind === "body" ? parseJson(body.bytes) : undefined;
+      const delay = json?.kind === "json" ? (json.value as { delayMs?: unknown }).delayMs : undefined;
+      replyDelayMs = typeof delay === "number" && delay >= 0 ? delay : 0;
+      return sendJson(res, 200, { delayMs: replyDelayMs });
+    }
+    // Fault injection: the command runs now, its reply leaves late (a slow network or an overloaded Redis).
+    if (replyDelayMs > 0) {
+      const delay = replyDelayMs;
+      const send = res.end.bind(res);
+      res.end = ((...args: Parameters<typeof res.end>) => {
+        setTimeout(() => send(...args), delay);
+        return res;
+      }) as typeof res.end;
     }
 
     const segments = path.split("/").filter((s) => s !== "").map(decodeURIComponent);

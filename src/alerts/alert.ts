@@ -1,10 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { ScoreResultSchema, type Decision, type ScoreResult } from "../schemas/score";
+import { sha256Hex } from "../utils/sha256";
 
 /**
- * The record a high-risk decision sends to the alert topic. `alert_id` is a function of merchant and transaction
- * only, so a retried produce, a replay from the spill, or a re-score of the same transaction all carry the same
- * id: consumers deliver at-least-once and drop ids they have seen.
+ * The record a high-risk decision sends to the alert topic. `alert_id` names the decision: a function of its
+ * idempotency scope (merchant, key kind, transaction id or Idempotency-Key), so a retried produce or a replay from
+ * the spill carries the same id — consumers deliver at-least-once and drop ids they have seen — while two
+ * decisions on one transaction (the checkout page's and the server's) are two alerts with two ids.
  */
 export const ALERT_SCHEMA_VERSION = 1;
 
@@ -13,6 +15,8 @@ export const AlertSchema = ScoreResultSchema.pick({ transaction_id: true, score:
     alert_id: z.string().regex(/^[0-9a-f]{32}$/),
     schema_version: z.literal(ALERT_SCHEMA_VERSION),
     merchant_id: z.string(),
+    // Optional: alerts spilled before it existed still parse, and are replayed.
+    source: z.enum(["publishable", "secret"]).optional().openapi({ description: "Who asked for the decision: the checkout page (publishable key) or the merchant's server (secret key)" }),
     /** When the edge scored it (ISO 8601). */
     scored_at: z.string(),
     /** The transaction's own time: `created_at` when the caller gave it, else when the edge received it. */
@@ -30,13 +34,15 @@ export function meetsAlertLevel(decision: Decision, minimum: Decision): boolean 
   return DECISION_RANK[decision] >= DECISION_RANK[minimum];
 }
 
-/** 128 bits of SHA-256 over the (merchant, transaction) pair, hex. JSON keeps the pair unambiguous. */
-export async function alertId(merchantId: string, transactionId: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify([merchantId, transactionId])));
-  return [...new Uint8Array(digest, 0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+/** 128 bits of SHA-256 over the decision's idempotency scope, hex. */
+export async function alertId(decision: string): Promise<string> {
+  return (await sha256Hex(JSON.stringify(["alert", decision]))).slice(0, 32);
 }
 
 export interface AlertContext {
+  /** The decision's idempotency scope (StoreItem.idempotencyKey): what makes its id. */
+  decision: string;
+  source?: "publishable" | "secret";
   merchantId: string;
   eventTime: number;
   colo: string | undefined;
@@ -45,10 +51,11 @@ export interface AlertContext {
 
 export async function toAlert(result: ScoreResult, ctx: AlertContext): Promise<Alert> {
   return {
-    alert_id: await alertId(ctx.merchantId, result.transaction_id),
+    alert_id: await alertId(ctx.decision),
     schema_version: ALERT_SCHEMA_VERSION,
     transaction_id: result.transaction_id,
     merchant_id: ctx.merchantId,
+    ...(ctx.source && { source: ctx.source }),
     score: result.score,
     decision: result.decision,
     risk_level: result.risk_level,

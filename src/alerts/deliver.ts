@@ -24,12 +24,14 @@ export interface AlertStats {
   delivered: number;
   spilled: number;
   lost: number;
+  /** Checkout pages' alerts held back by their per-merchant bound (raise.ts). */
+  suppressed: number;
   lastError?: string;
   lastFailureAt?: number;
   lastSuccessAt?: number;
 }
 
-export const emptyAlertStats = (): AlertStats => ({ delivered: 0, spilled: 0, lost: 0 });
+export const emptyAlertStats = (): AlertStats => ({ delivered: 0, spilled: 0, lost: 0, suppressed: 0 });
 
 export type DeliveryOutcome =
   | { kind: "delivered"; count: number; ms: number }

@@ -19,10 +19,11 @@ export async function kafkaCheck(alerts: AlertRuntime, now = Date.now()): Promis
   const where = `${choice.sink.kind} → ${choice.sink.topic}`;
   const failures = stats.spilled + stats.lost;
   const ping = await choice.sink.ping(PING_TIMEOUT_MS);
-  if (ping.status !== "ok") return { status: "down", detail: `${where}: ${ping.detail}`, failures };
+  const suppressed = stats.suppressed > 0 ? { suppressed: stats.suppressed } : {};
+  if (ping.status !== "ok") return { status: "down", detail: `${where}: ${ping.detail}`, failures, ...suppressed };
   const failedLately = stats.lastFailureAt !== undefined && now - stats.lastFailureAt < RECENT_FAILURE_MS && (stats.lastSuccessAt ?? 0) < stats.lastFailureAt;
-  if (failedLately && (await spillWaiting(alerts))) return { status: "down", latency_ms: ping.latency_ms, detail: `${where}: last delivery failed (${stats.lastError})`, failures };
-  return { status: "ok", latency_ms: ping.latency_ms, detail: where, failures };
+  if (failedLately && (await spillWaiting(alerts))) return { status: "down", latency_ms: ping.latency_ms, detail: `${where}: last delivery failed (${stats.lastError})`, failures, ...suppressed };
+  return { status: "ok", latency_ms: ping.latency_ms, detail: where, failures, ...suppressed };
 }
 
 /** Whether alerts wait in the spill; unknown (no spill, or unreadable) counts as waiting. */

@@ -10,10 +10,32 @@ export function alertsFor(items: readonly StoreItem[], outcomes: readonly ItemOu
   return Promise.all(
     outcomes.flatMap((o, i) => {
       if (o.kind !== "scored" || !meetsAlertLevel(o.result.decision, minDecision)) return [];
-      const { tx, edge, t } = items[i]!.input;
-      return [toAlert(o.result, { merchantId: tx.merchant.id, eventTime: t, colo: edge.colo, scoredAt })];
+      const item = items[i]!;
+      const { tx, edge, t, claimedAt } = item.input;
+      return [toAlert(o.result, { decision: item.idempotencyKey, source: item.source, merchantId: tx.merchant.id, eventTime: claimedAt ?? t, colo: edge.colo, scoredAt })];
     }),
   );
+}
+
+/**
+ * A checkout page's key is public: anyone can make it score, so its decisions' alerts are bounded per merchant
+ * (ALERT_PUBLISHABLE_PER_MINUTE, through the rate limiter) — a page cannot flood the topic. What is held back is
+ * counted (/health `suppressed`) and logged; the server's own decisions are never held back. When the limit
+ * cannot be checked the alerts go out: an alert is worth more than the bound.
+ */
+async function withinPublishableBudget(runtime: AlertRuntime, alerts: Alert[]): Promise<Alert[]> {
+  const fromPages = alerts.filter((a) => a.source === "publishable");
+  if (fromPages.length === 0) return alerts;
+  const policy = { requests: runtime.publishablePerMinute, window_s: 60 };
+  const kept = new Set<Alert>(alerts.filter((a) => a.source !== "publishable"));
+  for (const a of fromPages) {
+    const verdict = await runtime.limiter.begin(`alerts:publishable:${a.merchant_id}`, policy).verdict;
+    if (verdict.kind === "limited") {
+      runtime.stats.suppressed++;
+      console.warn(`alerts: publishable-key alert ${a.alert_id} of ${a.merchant_id} held back (over ${policy.requests}/min)`);
+    } else kept.add(a);
+  }
+  return alerts.filter((a) => kept.has(a));
 }
 
 /**
@@ -24,7 +46,7 @@ export function alertsFor(items: readonly StoreItem[], outcomes: readonly ItemOu
 export async function raiseAlerts(runtime: AlertRuntime, items: readonly StoreItem[], outcomes: readonly ItemOutcome[]): Promise<DeliveryOutcome | undefined> {
   if (runtime.choice.kind === "none") return undefined;
   try {
-    const alerts = await alertsFor(items, outcomes, runtime.minDecision, Date.now());
+    const alerts = await withinPublishableBudget(runtime, await alertsFor(items, outcomes, runtime.minDecision, Date.now()));
     if (alerts.length === 0) return undefined;
     if (runtime.choice.kind === "misconfigured") {
       console.warn(`alerts: sink misconfigured (${runtime.choice.detail}); spilling ${alerts.length} alert(s) for replay`);

@@ -1,3 +1,4 @@
+import type { RateLimiter } from "../auth/rate-limit/interface";
 import type { Config } from "../config";
 import type { Decision } from "../schemas/score";
 import { emptyAlertStats, type AlertStats } from "./deliver";
@@ -12,14 +13,19 @@ export interface AlertRuntime {
   minDecision: Decision;
   budgetMs: number;
   stats: AlertStats;
+  /** Bounds the alerts of checkout pages' decisions, per merchant (raise.ts). */
+  limiter: RateLimiter;
+  publishablePerMinute: number;
 }
 
-export function alertRuntimeFrom(config: Config): AlertRuntime {
+export function alertRuntimeFrom(config: Config, limiter: RateLimiter): AlertRuntime {
   return {
     choice: alertSinkFrom(config),
     spill: alertSpillFrom(config),
     minDecision: config.ALERT_MIN_DECISION,
     budgetMs: config.ALERT_BUDGET_MS,
     stats: emptyAlertStats(),
+    limiter,
+    publishablePerMinute: config.ALERT_PUBLISHABLE_PER_MINUTE,
   };
 }

@@ -1,8 +1,7 @@
+import { sha256Hex } from "../utils/sha256";
+
 /** A key as stored and looked up: the hex SHA-256 of the whole key string. */
-export async function keyDigest(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  return toHex(new Uint8Array(digest));
-}
+export const keyDigest = (key: string): Promise<string> => sha256Hex(key);
 
 /**
  * The public id of a key: the first 16 hex digits of its digest. Safe to log and show (a digest prefix says
@@ -36,5 +35,3 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < Math.min(a.length, b.length); i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
 }
-
-const toHex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");

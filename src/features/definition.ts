@@ -1,3 +1,4 @@
+import { canonicalIp } from "../schemas/ip";
 import { CURRENCIES, toUsdCents } from "../schemas/iso";
 import type { ScoringInput, Transaction } from "../schemas/transaction";
 import { behaviourFeatures, windows } from "./behaviour";
@@ -77,8 +78,8 @@ const INPUT_FEATURES: InputFeature[] = [
     reason: byValue("channel_not_provided", { "-1": "channel_not_provided", ...Object.fromEntries(CHANNELS.map((c, i) => [String(i), `channel_${c}`])) }),
     compute: ({ input: { tx } }) => (tx.channel === undefined ? -1 : CHANNELS.indexOf(tx.channel)),
   },
-  { name: "local_hour", group: "transaction", description: "hour of day in the merchant's time zone", reason: byValue("unusual_hour", {}), compute: ({ input }) => localTime(input.t, input.tx.merchant.timezone).hour },
-  { name: "local_dow", group: "transaction", description: "day of week in the merchant's time zone (0 = Sunday)", reason: byValue("unusual_day", {}), compute: ({ input }) => localTime(input.t, input.tx.merchant.timezone).dow },
+  { name: "local_hour", group: "transaction", description: "hour of day in the merchant's time zone", reason: byValue("unusual_hour", {}), compute: ({ input }) => localTime(input.claimedAt ?? input.t, input.tx.merchant.timezone).hour },
+  { name: "local_dow", group: "transaction", description: "day of week in the merchant's time zone (0 = Sunday)", reason: byValue("unusual_day", {}), compute: ({ input }) => localTime(input.claimedAt ?? input.t, input.tx.merchant.timezone).dow },
   { name: "billing_shipping_mismatch", group: "transaction", description: "billing vs shipping country (1 differ, 0 same, -1 unknown)", reason: comparison("billing_shipping_mismatch", "billing_shipping_match", "billing_or_shipping_country_missing"), compute: ({ input: { tx } }) => mismatch(tx.billing_country, tx.shipping_country) },
   { name: "card_ip_country_mismatch", group: "transaction", description: "card (BIN) country vs network country", reason: comparison("card_ip_country_mismatch", "card_ip_country_match", "card_or_ip_country_unknown"), compute: (d) => mismatch(d.input.tx.card.country, d.ipCountry) },
   { name: "billing_ip_country_mismatch", group: "transaction", description: "billing country vs network country", reason: comparison("billing_ip_country_mismatch", "billing_ip_country_match", "billing_or_ip_country_unknown"), compute: (d) => mismatch(d.input.tx.billing_country, d.ipCountry) },
@@ -144,7 +145,8 @@ function derive(input: ScoringInput): Derived {
 export function entityIds(tx: Transaction): Partial<Record<EntityKind, string>> {
   const ids: Partial<Record<EntityKind, string>> = { card: tx.card.fingerprint };
   if (tx.device?.id) ids.device = tx.device.id;
-  if (tx.device?.ip) ids.ip = tx.device.ip;
+  // One spelling per address: `2001:DB8::1` and `2001:db8:0::1` are one network.
+  if (tx.device?.ip) ids.ip = canonicalIp(tx.device.ip);
   if (tx.customer?.id) ids.customer = tx.customer.id;
   return ids;
 }

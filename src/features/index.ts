@@ -15,6 +15,7 @@ export {
   ENTITY_KINDS,
   HOUR_MS,
   MAX_EVENTS,
+  MAX_EVENTS_PER_MERCHANT,
   RETENTION_MS,
   applyEvent,
   decodeEvent,

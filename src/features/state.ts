@@ -2,8 +2,9 @@
  * Behavioural state of one entity (a card, device, IP or customer): when it was first and last seen, and its
  * recent events. The state is plain data and `applyEvent` is pure, so training builds features by replaying the
  * stream through this function in time order, and serving keeps the same structure in Redis (see
- * docs/feature-store.md): the Redis update is the same three steps — append, drop events older than the
- * retention, keep the newest MAX_EVENTS.
+ * docs/feature-store.md): the Redis update (src/store/record-script.ts) is the same steps — drop events older than
+ * the retention, add the event once, keep each merchant's newest MAX_EVENTS_PER_MERCHANT, keep the newest
+ * MAX_EVENTS.
  */
 export const ENTITY_KINDS = ["card", "device", "ip", "customer"] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
@@ -15,6 +16,12 @@ export const DAY_MS = 24 * HOUR_MS;
 export const RETENTION_MS = 7 * DAY_MS;
 /** Bounds state size (and the Redis reply) for hot entities; counts saturate here, which the model learns. */
 export const MAX_EVENTS = 100;
+/**
+ * The most one merchant's transactions can make of an entity's shared history: the network is every merchant's
+ * signal, so none may fill it, evict the others' events or outweigh them (docs/feature-store.md, threat model).
+ * Counts from a single merchant saturate here, which the model learns.
+ */
+export const MAX_EVENTS_PER_MERCHANT = 20;
 
 /** What one transaction leaves in the state of each of its entities. Amounts are normalised to US cents. */
 export interface BehaviourEvent {
@@ -40,29 +47,49 @@ export const emptyState = (): EntityState => ({ firstSeen: null, lastSeen: null,
 
 export function applyEvent(state: EntityState, event: BehaviourEvent): EntityState {
   const cutoff = event.t - RETENTION_MS;
-  const kept = state.events.filter((e) => e.t > cutoff);
+  // One copy of an event, as a sorted set holds a member once: the same event recorded again changes nothing.
+  const kept = state.events.filter((e) => e.t > cutoff && !(e.t === event.t && encodeEvent(e) === encodeEvent(event)));
   let at = kept.length;
   while (at > 0 && compareEvents(kept[at - 1]!, event) > 0) at--;
   kept.splice(at, 0, event);
+  let own = 0;
+  for (const e of kept) if (e.merchant === event.merchant) own++;
+  if (own > MAX_EVENTS_PER_MERCHANT) kept.splice(kept.findIndex((e) => e.merchant === event.merchant), 1);
+  if (kept.length > MAX_EVENTS) kept.shift();
   return {
     firstSeen: state.firstSeen === null ? event.t : Math.min(state.firstSeen, event.t),
     lastSeen: state.lastSeen === null ? event.t : Math.max(state.lastSeen, event.t),
-    events: kept.length > MAX_EVENTS ? kept.slice(kept.length - MAX_EVENTS) : kept,
+    events: kept,
   };
 }
 
-/** Time, then the encoded member — the order a Redis sorted set keeps (score, then member bytes). */
+/** Time, then the encoded member's bytes — the order a Redis sorted set keeps (score, then memcmp of the member). */
 function compareEvents(a: BehaviourEvent, b: BehaviourEvent): number {
   if (a.t !== b.t) return a.t - b.t;
-  const ea = encodeEvent(a);
-  const eb = encodeEvent(b);
-  return ea < eb ? -1 : ea > eb ? 1 : 0;
+  return compareBytes(encodeEvent(a), encodeEvent(b));
 }
 
-/** The event as stored in Redis (a sorted-set member). */
-export function encodeEvent(e: BehaviourEvent): string {
-  return JSON.stringify([e.t, e.id, e.amount, e.merchant, e.country, e.card, e.device]);
+const ASCII = /^[\x00-\x7f]*$/;
+const utf8 = new TextEncoder();
+
+/** UTF-8 byte order; JavaScript's own string order (UTF-16 code units) agrees with it on ASCII. */
+function compareBytes(a: string, b: string): number {
+  if (ASCII.test(a) && ASCII.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  const [x, y] = [utf8.encode(a), utf8.encode(b)];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
 }
+
+/** The event as stored in Redis (a sorted-set member). Encoded once per event object: ordering asks often. */
+export function encodeEvent(e: BehaviourEvent): string {
+  let encoded = encodings.get(e);
+  if (encoded === undefined) {
+    encoded = JSON.stringify([e.t, e.id, e.amount, e.merchant, e.country, e.card, e.device]);
+    encodings.set(e, encoded);
+  }
+  return encoded;
+}
+const encodings = new WeakMap<BehaviourEvent, string>();
 
 export function decodeEvent(member: string): BehaviourEvent {
   const [t, id, amount, merchant, country, card, device] = JSON.parse(member) as [

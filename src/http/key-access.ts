@@ -49,12 +49,16 @@ export function requireKey(access: RouteAccess) {
 
 /**
  * A protected route's access, in one place: its OpenAPI `security` (which key kinds, the scope as the role) and
- * responses, and the middleware that enforces them — key, then rate limit, before anything reads the body.
+ * responses, and the middleware that enforces them — key, then rate limit, before anything reads the body (unless
+ * the route's cost depends on it).
  */
 export function keyAccess(access: RouteAccess) {
+  const key = requireKey(access);
   return {
     security: access.keys.map((kind) => ({ [SCHEME[kind]]: [access.scope] })),
-    middleware: [requireKey(access), rateLimit] as [MiddlewareHandler<AppEnv>, MiddlewareHandler<AppEnv>],
+    middleware: [key, rateLimit] as [MiddlewareHandler<AppEnv>, MiddlewareHandler<AppEnv>],
+    /** The key check alone, for a route whose rate limit depends on its body (the batch: one unit per item). */
+    key,
     responses: {
       401: problems("Missing, unknown or revoked API key"),
       403: problems(

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { bearerToken } from "../auth/authenticate";
 import { secretsEqual } from "../auth/hash";
@@ -5,16 +6,20 @@ import { ApiError } from "../errors/problem";
 import type { AppEnv } from "./env";
 
 /**
- * GET /metrics is for the operator's Prometheus, not for merchants: it shows every merchant's traffic. It takes its
- * own bearer token (the METRICS_TOKEN secret), compared in constant time; no API key opens it. Unset, the route
- * refuses everyone, so a deployment never exposes metrics by omission.
+ * GET /metrics (and /health's details) are for the operator, not for merchants or the public: they show every
+ * merchant's traffic and the deployment's dependencies. They take their own bearer token (the METRICS_TOKEN
+ * secret), compared in constant time; no API key opens them. Unset, they refuse everyone — in the same words as a
+ * wrong token, so nobody can tell whether a deployment has one.
  */
-export const requireMetricsToken = createMiddleware<AppEnv>(async (c, next) => {
+export async function isOperator(c: Context<AppEnv>): Promise<boolean> {
   const expected = c.get("services").config.METRICS_TOKEN;
   const given = bearerToken(c.req.header("authorization"));
-  const ok = expected !== undefined && given !== undefined && (await secretsEqual(given, expected));
-  if (!ok) {
-    throw new ApiError("unauthorized", expected === undefined ? "Metrics are disabled: METRICS_TOKEN is not set" : "Send Authorization: Bearer <METRICS_TOKEN>", undefined, {
+  return expected !== undefined && given !== undefined && (await secretsEqual(given, expected));
+}
+
+export const requireMetricsToken = createMiddleware<AppEnv>(async (c, next) => {
+  if (!(await isOperator(c))) {
+    throw new ApiError("unauthorized", "Send Authorization: Bearer <METRICS_TOKEN>", undefined, {
       "WWW-Authenticate": `Bearer realm="edge-fraud-scorer-metrics"`,
     });
   }

@@ -18,39 +18,47 @@ import { appendServerTiming } from "./server-timing";
  * within it, the check runs alongside the route — a score's feature-store round trip overlaps it, so the limit
  * costs no extra round trip — and the pipeline joins it before answering (`requestDegradations`); a request that
  * crosses the limit on that path is still answered, the ones after it are refused.
+ *
+ * A request costs what it scores (`cost`; a batch, one unit per transaction), so the limit is on transactions.
  */
-export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const principal = c.get("principal");
-  const { limiter } = c.get("services");
-  const policy = principal.rateLimit;
-  const identifier = principal.kind === "secret" ? principal.keyId : `${principal.keyId}:ip:${clientNetwork(c.req.raw)}`;
-  const started = performance.now();
-  const check = limiter.begin(identifier, policy);
+export const rateLimitBy = (cost: (c: Context<AppEnv>) => number) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const principal = c.get("principal");
+    const { limiter } = c.get("services");
+    const policy = principal.rateLimit;
+    const identifier = principal.kind === "secret" ? principal.keyId : `${principal.keyId}:ip:${clientNetwork(c.req.raw)}`;
+    const started = performance.now();
+    const units = cost(c);
+    const check = limiter.begin(identifier, policy, units);
 
-  let headers: Record<string, string> = {};
-  const settled = check.verdict.then((verdict) => {
-    if (verdict.kind === "unavailable") {
-      console.warn(`rate limit: not checked for ${principal.keyId} (${verdict.error}); letting the request through`);
-      addDegradation(c, "rate_limit");
-    } else {
-      c.executionCtx.waitUntil(verdict.pending);
-      headers = rateLimitHeaders(verdict, policy);
-    }
-    return verdict;
-  });
-  c.set("rateLimit", settled);
-  if (!check.concurrent && (await settled).kind === "limited") {
-    throw new ApiError("rate_limited", `Limit of ${policy.requests} requests per ${policy.window_s} s reached`, undefined, {
-      ...headers,
-      "Retry-After": headers["RateLimit-Reset"]!,
+    let headers: Record<string, string> = {};
+    const settled = check.verdict.then((verdict) => {
+      if (verdict.kind === "unavailable") {
+        console.warn(`rate limit: not checked for ${principal.keyId} (${verdict.error}); letting the request through`);
+        addDegradation(c, "rate_limit");
+      } else {
+        c.executionCtx.waitUntil(verdict.pending);
+        headers = rateLimitHeaders(verdict, policy);
+      }
+      return verdict;
     });
-  }
-  const waited = performance.now() - started;
-  await next();
-  await settled;
-  for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
-  appendServerTiming(c.res, "ratelimit", waited, check.concurrent ? "concurrent" : "awaited");
-});
+    c.set("rateLimit", settled);
+    if (!check.concurrent && (await settled).kind === "limited") {
+      const what = units === 1 ? `Limit of ${policy.requests} requests per ${policy.window_s} s reached` : `This request scores ${units} transactions; the limit is ${policy.requests} per ${policy.window_s} s, and not that many are left in this window`;
+      throw new ApiError("rate_limited", what, undefined, {
+        ...headers,
+        "Retry-After": headers["RateLimit-Reset"]!,
+      });
+    }
+    const waited = performance.now() - started;
+    await next();
+    await settled;
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+    appendServerTiming(c.res, "ratelimit", waited, check.concurrent ? "concurrent" : "awaited");
+  });
+
+/** One unit per request. */
+export const rateLimit = rateLimitBy(() => 1);
 
 function rateLimitHeaders(v: Extract<LimitVerdict, { limit: number }>, policy: RateLimitPolicy): Record<string, string> {
   // Seconds until the window ends, at least 1 so a client never retries in a tight loop.

@@ -35,7 +35,7 @@ export interface RunOptions {
 export async function runDecisions(items: readonly StoreItem[], deps: PipelineDeps, opts: RunOptions): Promise<ScoreRun> {
   const model = await loadModel(deps.model);
   const degraded: Degradation[] = [];
-  const records = await recordAndLoad(items, deps, degraded);
+  const { records, failed } = await recordAndLoad(items, deps, degraded);
 
   const fresh = items.flatMap((_item, i) => (records[i]!.kind === "recorded" ? [i] : []));
   const rows = featureRows(fresh.map((i) => ({ item: items[i]!, record: records[i]! })), degraded.includes("features"), referenceVector(model.card));
@@ -62,27 +62,33 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
     const record = records[i]!;
     if (record.kind === "replay") return { kind: "replay", result: { ...(record.response as ScoreResult), replayed: true } };
     if (record.kind === "in_progress") return { kind: "in_progress", transactionId: item.input.tx.transaction_id };
+    if (record.kind === "mismatch") return { kind: "conflict", transactionId: item.input.tx.transaction_id };
     return scored.get(i)!;
   });
   const run = withDegradations({ outcomes, degraded, modelMs, model: modelInfo }, await opts.degradations);
-  afterResponse(items, run, deps, opts.waitUntil);
+  afterResponse(items, run, deps, opts.waitUntil, { release: failed });
   return run;
 }
 
-/** One round trip to the store; when it fails the score goes on with neutral behaviour and says so. */
-async function recordAndLoad(items: readonly StoreItem[], deps: PipelineDeps, degraded: Degradation[]): Promise<RecordOutcome[]> {
+/**
+ * One round trip to the store; when it fails the score goes on with neutral behaviour and says so. `failed`: the
+ * call may still have recorded (a timeout), which the after-response work undoes.
+ */
+async function recordAndLoad(items: readonly StoreItem[], deps: PipelineDeps, degraded: Degradation[]): Promise<{ records: RecordOutcome[]; failed: boolean }> {
+  let failed = false;
   try {
-    return await deps.store.recordAndLoad([...items]);
+    return { records: await deps.store.recordAndLoad([...items]), failed };
   } catch (e) {
     // A deployment without a store chose to score without behaviour: not an outage to count or log.
     if (!(e instanceof NotConfiguredError)) {
+      failed = true;
       deps.counters.storeErrors++;
       // The error's name only: Upstash errors quote the command, i.e. the transaction's entity ids.
       console.warn("feature store unavailable, scoring with neutral behaviour:", e instanceof Error ? e.name : typeof e);
     }
   }
   degraded.push("features");
-  return items.map(() => ({ kind: "recorded", states: {} }));
+  return { records: items.map(() => ({ kind: "recorded", states: {} })), failed };
 }
 
 const BEHAVIOUR_COLUMNS = FEATURES.flatMap((f, i) => (f.group === "behaviour" ? [{ column: i, entity: f.entity as EntityKind }] : []));

@@ -4,6 +4,7 @@ import { windows } from "../features/behaviour";
 import { ApiError } from "../errors/problem";
 import type { AppEnv } from "../http/env";
 import { keyAccess } from "../http/key-access";
+import { canonicalIp } from "../schemas/ip";
 import { problems } from "../http/problems";
 
 const WindowSchema = z.object({
@@ -19,9 +20,9 @@ export const EntitySchema = z
   .object({
     type: z.enum(ENTITY_KINDS),
     id: z.string(),
-    first_seen: z.string().nullable(),
-    last_seen: z.string().nullable(),
-    windows: z.object({ "1h": WindowSchema, "24h": WindowSchema, "7d": WindowSchema }).openapi({ description: "As of now" }),
+    first_seen: z.string().nullable().openapi({ description: "Your earliest transaction with this entity that the scorer holds (7 days at most)" }),
+    last_seen: z.string().nullable().openapi({ description: "Your latest transaction with this entity" }),
+    windows: z.object({ "1h": WindowSchema, "24h": WindowSchema, "7d": WindowSchema }).openapi({ description: "Your own transactions with this entity, as of now" }),
     events: z.array(
       z.object({
         at: z.string(),
@@ -43,7 +44,7 @@ export const entityRoute = createRoute({
   path: "/v1/entities/{type}/{id}",
   summary: "An entity's behavioural state",
   description:
-    "The recent history the scorer holds for a card, device, IP or customer — for investigating a decision. Windows count the entity's activity everywhere (they are the model's inputs); `events` lists only the key merchant's own transactions, and an entity the merchant has not transacted with in 7 days is a 404.",
+    "The recent history the scorer holds for a card, device, IP or customer, as far as it is the key merchant's own — for investigating a decision. Every figure (first and last seen, windows, events) comes from the merchant's own transactions only: the network's history is the model's input, never shown, so a merchant cannot read another's activity. An entity the merchant has not transacted with in 7 days is a 404.",
   security: access.security,
   middleware: access.middleware,
   request: {
@@ -60,7 +61,7 @@ export const entityRoute = createRoute({
   },
 });
 
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+const iso = (t: number) => new Date(t).toISOString();
 
 function summary(state: EntityState, now: number) {
   const w = windows({ state, event: { t: now, id: "", amount: 0, merchant: "", country: "", card: "", device: "" } });
@@ -77,7 +78,9 @@ function summary(state: EntityState, now: number) {
 
 export function registerEntity(app: OpenAPIHono<AppEnv>) {
   app.openapi(entityRoute, async (c) => {
-    const { type, id } = c.req.valid("param");
+    const { type, id: given } = c.req.valid("param");
+    // The id the scorer keys the entity by (an IP in its one spelling).
+    const id = type === "ip" ? canonicalIp(given) : given;
     const { store } = c.get("services");
     let state: EntityState | null;
     try {
@@ -85,18 +88,18 @@ export function registerEntity(app: OpenAPIHono<AppEnv>) {
     } catch (e) {
       throw new ApiError("store_unavailable", e instanceof Error ? e.message : undefined);
     }
-    // Other merchants' transactions stay theirs: only this merchant's events are listed, and an entity it never
-    // saw is reported as unknown rather than confirming that someone else did.
+    // Other merchants' transactions stay theirs: every figure is computed from this merchant's events alone, and an
+    // entity it never saw is reported as unknown rather than confirming that someone else did.
     const { merchantId } = c.get("principal");
     const own = state?.events.filter((e) => e.merchant === merchantId) ?? [];
-    if (!state || own.length === 0) throw new ApiError("not_found", `No ${type} ${id} in your transactions of the last 7 days`);
+    if (own.length === 0) throw new ApiError("not_found", `No ${type} ${id} in your transactions of the last 7 days`);
     return c.json(
       {
         type,
         id,
-        first_seen: iso(state.firstSeen),
-        last_seen: iso(state.lastSeen),
-        windows: summary(state, Date.now()),
+        first_seen: iso(own[0]!.t),
+        last_seen: iso(own[own.length - 1]!.t),
+        windows: summary({ firstSeen: own[0]!.t, lastSeen: own[own.length - 1]!.t, events: own }, Date.now()),
         events: own.map((e) => ({
           at: new Date(e.t).toISOString(),
           transaction_id: e.id,

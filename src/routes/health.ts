@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { kafkaCheck, spillCheck } from "../alerts/health";
 import type { AppEnv, Services } from "../http/env";
+import { isOperator } from "../http/metrics-token";
 import { DependencyCheckSchema, type DependencyCheck } from "../schemas/health";
 import { sharedProbe, type Probed } from "../utils/shared-probe";
 import { msSince } from "../utils/round";
@@ -11,16 +12,18 @@ export const HealthSchema = z
     status: z.enum(["ok", "degraded", "down"]).openapi({
       description: "ok: all dependencies up; degraded: scores are answered but without some dependency; down: scores cannot be answered",
     }),
-    version: z.string(),
-    checked_at: z.string().openapi({ description: "When these checks ran: an isolate reuses them for HEALTH_CACHE_MS (default 5 s)" }),
-    checks: z.object({ model: DependencyCheckSchema, redis: DependencyCheckSchema, kafka: DependencyCheckSchema, alert_spill: DependencyCheckSchema }),
+    version: z.string().optional(),
+    checked_at: z.string().optional().openapi({ description: "When these checks ran: an isolate reuses them for HEALTH_CACHE_MS (default 5 s)" }),
+    checks: z.object({ model: DependencyCheckSchema, redis: DependencyCheckSchema, kafka: DependencyCheckSchema, alert_spill: DependencyCheckSchema }).optional(),
   })
-  .openapi("Health");
+  .openapi("Health", { description: "The status for everyone; version, when the checks ran and the checks themselves for the operator (METRICS_TOKEN)" });
 
 export const healthRoute = createRoute({
   method: "get",
   path: "/health",
   summary: "Liveness and readiness of each dependency",
+  description:
+    "Public: the status only, which is all a load balancer needs — dependency details (error texts, failure counts, the alert topic) would help an attacker. With `Authorization: Bearer <METRICS_TOKEN>` (the operator's token of GET /metrics): every check.",
   responses: {
     200: { content: { "application/json": { schema: HealthSchema } }, description: "The scorer can answer (status ok or degraded)" },
     503: { content: { "application/json": { schema: HealthSchema } }, description: "The scorer cannot answer scores" },
@@ -69,7 +72,7 @@ export function registerHealth(app: OpenAPIHono<AppEnv>) {
     // Alerting off by choice (not_configured) is not a degradation; a sink that fails, or alerts waiting, is.
     const alertsOk = kafka.status !== "down" && alert_spill.status !== "down" && !alert_spill.backlog;
     const status: Health["status"] = model.status !== "ok" ? "down" : redis.status === "ok" && alertsOk ? "ok" : "degraded";
-    const body = { status, version: SERVICE.version, checked_at: new Date(checkedAt).toISOString(), checks };
+    const body = (await isOperator(c)) ? { status, version: SERVICE.version, checked_at: new Date(checkedAt).toISOString(), checks } : { status };
     return c.json(body, status === "down" ? 503 : 200);
   });
 }

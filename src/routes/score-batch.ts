@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { merchantMismatch, withKeyMerchant } from "../auth/merchant-scope";
 import { fieldErrors } from "../errors/field-errors";
 import { ApiError, problem } from "../errors/problem";
@@ -8,8 +9,8 @@ import { jsonBody } from "../http/json-body";
 import { keyAccess } from "../http/key-access";
 import { panError } from "../http/pan-guard";
 import { problems } from "../http/problems";
-import { requestDegradations } from "../http/rate-limit";
-import { runDecisions, toStoreItem } from "../pipeline";
+import { rateLimitBy, requestDegradations } from "../http/rate-limit";
+import { createdAtProblem, runDecisions, toStoreItem } from "../pipeline";
 import { findPanPaths } from "../schemas/pan";
 import { BatchRequestSchema, BatchResponseSchema, MAX_BATCH, type BatchItem } from "../schemas/score";
 import { TransactionRequestSchema } from "../schemas/transaction";
@@ -17,6 +18,12 @@ import type { StoreItem } from "../store/interface";
 import { msSince, roundMs } from "../utils/round";
 
 export const MAX_BATCH_BODY_BYTES = 2 * 1024 * 1024;
+
+/** What a batch costs against its key's limit: one unit per transaction (a malformed body, one). */
+function batchCost(c: Context<AppEnv>): number {
+  const transactions = (c.get("body") as { transactions?: unknown } | null)?.transactions;
+  return Array.isArray(transactions) ? Math.min(Math.max(1, transactions.length), MAX_BATCH) : 1;
+}
 
 const access = keyAccess({ keys: ["secret"], scope: "score:batch" });
 
@@ -27,7 +34,8 @@ export const scoreBatchRoute = createRoute({
   description:
     "Results come back in request order. Each item is validated on its own: an invalid item gets an `error` entry (a problem document) and the others are scored. One feature-store round trip and one model call serve the whole batch.",
   security: access.security,
-  middleware: [...access.middleware, jsonBody(MAX_BATCH_BODY_BYTES)] as const,
+  // The body first: the batch costs one rate-limit unit per transaction.
+  middleware: [access.key, jsonBody(MAX_BATCH_BODY_BYTES), rateLimitBy(batchCost)] as const,
   request: { body: { content: { "application/json": { schema: BatchRequestSchema } }, required: true } },
   responses: {
     ...access.responses,
@@ -46,8 +54,9 @@ export function registerScoreBatch(app: OpenAPIHono<AppEnv>) {
     const edge = edgeContext(c.req.raw);
     const receivedAt = Date.now();
 
+    const caller = { kind: principal.kind };
     const entries: (BatchItem | { pending: number })[] = [];
-    const items: StoreItem[] = [];
+    const items: Promise<StoreItem>[] = [];
     transactions.forEach((raw, i) => {
       const id = raw && typeof raw === "object" ? (raw as { transaction_id?: unknown }).transaction_id : undefined;
       const txId = typeof id === "string" ? { transaction_id: id } : {};
@@ -67,11 +76,16 @@ export function registerScoreBatch(app: OpenAPIHono<AppEnv>) {
         entries.push({ ...txId, error: denied.toProblem() });
         return;
       }
+      const late = createdAtProblem(parsed.data, receivedAt, caller, ["transactions", i]);
+      if (late) {
+        entries.push({ ...txId, error: problem("validation_failed", undefined, [late]) });
+        return;
+      }
       entries.push({ pending: items.length });
-      items.push(toStoreItem(withKeyMerchant(parsed.data, principal), edge, receivedAt, principal));
+      items.push(toStoreItem(withKeyMerchant(parsed.data, principal), edge, receivedAt, caller));
     });
 
-    const run = await runDecisions(items, services, {
+    const run = await runDecisions(await Promise.all(items), services, {
       startedAt: c.get("startedAt"),
       degradations: requestDegradations(c),
       waitUntil: (work) => c.executionCtx.waitUntil(work),
@@ -79,9 +93,8 @@ export function registerScoreBatch(app: OpenAPIHono<AppEnv>) {
     const results = entries.map((e): BatchItem => {
       if (!("pending" in e)) return e;
       const o = run.outcomes[e.pending]!;
-      if (o.kind === "in_progress") {
-        return { transaction_id: o.transactionId, error: new ApiError("idempotency_in_progress").toProblem() };
-      }
+      if (o.kind === "in_progress") return { transaction_id: o.transactionId, error: new ApiError("idempotency_in_progress").toProblem() };
+      if (o.kind === "conflict") return { transaction_id: o.transactionId, error: new ApiError("idempotency_key_reused").toProblem() };
       return o.result;
     });
     return c.json(

@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono, type RouteHandler } from "@hono/zod-openapi";
+import { clientNetwork } from "../auth/client-network";
 import { forMerchant } from "../auth/merchant-scope";
 import { ApiError } from "../errors/problem";
 import { edgeContext } from "../http/edge";
@@ -8,7 +9,7 @@ import { keyAccess } from "../http/key-access";
 import { panGuard } from "../http/pan-guard";
 import { problems } from "../http/problems";
 import { requestDegradations } from "../http/rate-limit";
-import { runDecisions, toStoreItem } from "../pipeline";
+import { createdAtProblem, runDecisions, toStoreItem } from "../pipeline";
 import { ScoreResultSchema } from "../schemas/score";
 import { TransactionRequestSchema } from "../schemas/transaction";
 
@@ -39,7 +40,7 @@ export const scoreRoute = createRoute({
     409: problems("A request with this transaction id / idempotency key is still being answered"),
     413: problems(`Body over ${MAX_SCORE_BODY_BYTES} bytes`),
     415: problems("Content-Type is not application/json"),
-    422: problems("The idempotency key was used for a different transaction"),
+    422: problems("The transaction id / idempotency key was used for a different request (another body, or from a page, another shopper)"),
   },
 });
 
@@ -48,8 +49,13 @@ export const scoreRoute = createRoute({
  * one validated transaction becomes one pipeline item; the pipeline's outcome becomes the answer.
  */
 export const answerScore: RouteHandler<typeof scoreRoute, AppEnv> = async (c) => {
-  const tx = forMerchant(c.req.valid("json"), c.get("principal"));
-  const item = toStoreItem(tx, edgeContext(c.req.raw), Date.now(), c.get("principal"), c.req.valid("header")["idempotency-key"]);
+  const principal = c.get("principal");
+  const tx = forMerchant(c.req.valid("json"), principal);
+  const receivedAt = Date.now();
+  const caller = { kind: principal.kind, shopper: clientNetwork(c.req.raw) };
+  const late = createdAtProblem(tx, receivedAt, caller);
+  if (late) throw new ApiError("validation_failed", undefined, [late]);
+  const item = await toStoreItem(tx, edgeContext(c.req.raw), receivedAt, caller, c.req.valid("header")["idempotency-key"]);
   const run = await runDecisions([item], c.get("services"), {
     startedAt: c.get("startedAt"),
     degradations: requestDegradations(c),
@@ -57,10 +63,8 @@ export const answerScore: RouteHandler<typeof scoreRoute, AppEnv> = async (c) =>
   });
   const outcome = run.outcomes[0]!;
   if (outcome.kind === "in_progress") throw new ApiError("idempotency_in_progress");
-  if (outcome.kind === "replay") {
-    if (outcome.result.transaction_id !== tx.transaction_id) throw new ApiError("idempotency_key_reused");
-    return c.json(outcome.result, 200, { "Idempotent-Replayed": "true" });
-  }
+  if (outcome.kind === "conflict") throw new ApiError("idempotency_key_reused");
+  if (outcome.kind === "replay") return c.json(outcome.result, 200, { "Idempotent-Replayed": "true" });
   return c.json(outcome.result, 200);
 };
 

@@ -12,6 +12,7 @@ export const DependencyCheckSchema = z
     failures: z.number().int().optional().openapi({ description: "Calls that failed in this isolate since it started (answers were degraded)" }),
     backlog: z.number().int().optional().openapi({ description: "alert_spill: alerts waiting in Redis for replay to Kafka" }),
     oldest_age_s: z.number().optional().openapi({ description: "alert_spill: age of the oldest waiting alert" }),
+    suppressed: z.number().int().optional().openapi({ description: "kafka: checkout pages' alerts held back by their per-merchant bound (ALERT_PUBLISHABLE_PER_MINUTE)" }),
   })
   .openapi("DependencyCheck");
 export type DependencyCheck = z.infer<typeof DependencyCheckSchema>;

@@ -11,7 +11,9 @@ export type ItemOutcome =
   /** The stored answer of an earlier request with the same idempotency key. */
   | { kind: "replay"; result: ScoreResult }
   /** An earlier request with the same idempotency key is still being answered. */
-  | { kind: "in_progress"; transactionId: string };
+  | { kind: "in_progress"; transactionId: string }
+  /** The idempotency key's first request was a different one (another body, or for a page, another shopper). */
+  | { kind: "conflict"; transactionId: string };
 
 export interface ScoreRun {
   outcomes: ItemOutcome[];

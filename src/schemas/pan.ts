@@ -1,8 +1,13 @@
 /**
- * Card numbers (PANs) must never reach the scorer: callers send a fingerprint instead. A string of 13–19 digits
- * (spaces or dashes allowed between groups) that passes the Luhn check is treated as a PAN, wherever it appears.
+ * Card numbers (PANs) must never reach the scorer: callers send a fingerprint instead. Text is read as a person
+ * would read it — Unicode NFKC first (full-width ４２４２ is 4242), then digits in groups with up to three
+ * separators of any kind between them (spaces, tabs, dots, dashes, slashes, underscores …). Any run of whole groups
+ * holding 12–19 digits that passes the Luhn check is a PAN, wherever the text is: a value, an object key, a header.
  */
-const PAN_CANDIDATE = /(?:\d[ -]?){12,18}\d/g;
+const RUN = /[0-9](?:[^\p{L}\p{N}]{0,3}[0-9])*/gu;
+const GROUP = /[0-9]+/g;
+const MIN_DIGITS = 12;
+const MAX_DIGITS = 19;
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -20,20 +25,36 @@ export function luhnValid(digits: string): boolean {
 }
 
 export function looksLikePan(value: string): boolean {
-  for (const match of value.matchAll(PAN_CANDIDATE)) {
-    const digits = match[0].replace(/[ -]/g, "");
-    if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) return true;
+  const text = value.normalize("NFKC");
+  for (const run of text.matchAll(RUN)) {
+    const groups = run[0].match(GROUP)!;
+    // Every sequence of consecutive whole groups of card-number length: a PAN followed by an expiry date and a
+    // code ("4242 4242 4242 4242 12/28 123") is found, a long reference number is checked once.
+    for (let from = 0; from < groups.length; from++) {
+      let digits = "";
+      for (let to = from; to < groups.length && digits.length + groups[to]!.length <= MAX_DIGITS; to++) {
+        digits += groups[to]!;
+        if (digits.length >= MIN_DIGITS && luhnValid(digits)) return true;
+      }
+    }
   }
   return false;
 }
 
-/** Paths (as arrays) of every string in `value` that looks like a PAN. */
+/** Where a path passes through an object key that is itself a card number: the key is never repeated. */
+export const REDACTED = "(redacted)";
+
+/** Paths (as arrays) of every string, integer or object key in `value` that holds a PAN. */
 export function findPanPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
   if (typeof value === "string") return looksLikePan(value) ? [path] : [];
   if (typeof value === "number") return Number.isInteger(value) && looksLikePan(String(value)) ? [path] : [];
   if (Array.isArray(value)) return value.flatMap((v, i) => findPanPaths(v, [...path, i]));
   if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([k, v]) => findPanPaths(v, [...path, k]));
+    return Object.entries(value).flatMap(([k, v]) => {
+      if (!looksLikePan(k)) return findPanPaths(v, [...path, k]);
+      const at = [...path, REDACTED];
+      return [at, ...findPanPaths(v, at).filter((p) => p.length > at.length)];
+    });
   }
   return [];
 }

@@ -122,6 +122,11 @@ export interface EdgeContext {
 export interface ScoringInput {
   tx: Transaction;
   edge: EdgeContext;
-  /** Event time in ms since the epoch: `created_at` when given, otherwise the time it was received. */
+  /**
+   * Event time in ms since the epoch: when the transaction reached the scorer (in training, when it happened).
+   * Every window and first/last-seen is measured on it, so no caller can date what it adds to the shared history.
+   */
   t: number;
+  /** The merchant's own claim of when it happened (`created_at`, within minutes of `t`), for the local hour. */
+  claimedAt?: number;
 }

@@ -4,32 +4,45 @@ import type { Ping } from "../schemas/health";
 /**
  * Where behavioural state lives. `recordAndLoad` is the one round trip of a score: for every transaction (in
  * order) it returns its entities' state *before* it and records it, atomically, so parallel scores on one card
- * all count. A transaction id seen within the idempotency window is not recorded again; its stored response is
- * returned instead (or `in_progress` while the first request is still being answered).
+ * all count. A transaction whose idempotency key was seen within the window is not recorded again: its stored
+ * answer is returned when the request matches (its fingerprint), a mismatch when it does not, and `in_progress`
+ * while the first request is still being answered.
+ *
+ * Implementations side by side: redis.ts (Upstash Redis, one Lua script per call), memory.ts (this isolate's
+ * memory, on the same `applyEvent` as training), not-configured.ts (no store: every call throws
+ * NotConfiguredError and scores go on with neutral behaviour). from-config.ts picks one.
  */
 export type EntityStates = Partial<Record<EntityKind, EntityState>>;
 
 export type RecordOutcome =
   | { kind: "recorded"; states: EntityStates }
   | { kind: "replay"; response: unknown }
-  | { kind: "in_progress" };
+  | { kind: "in_progress" }
+  /** The key's first request was a different one (another body, or for a page, another shopper). */
+  | { kind: "mismatch" };
 
 export interface StoreItem {
   input: ScoringInput;
-  /** Scope of the idempotency key: merchant id + transaction id (or the Idempotency-Key header). */
+  /** Who sent it: a checkout page (publishable key) or the merchant's server (secret key). */
+  source: "publishable" | "secret";
+  /** Scope of the idempotency key: merchant, key kind, then the transaction id or the Idempotency-Key header. */
   idempotencyKey: string;
+  /** SHA-256 (hex) of the canonical request — and, for a publishable key, the shopper's network: a retry must match. */
+  fingerprint: string;
+  /** What this attempt reserves its key with (`pending:<fingerprint>:<nonce>`): its own, so it can release it. */
+  reservation: string;
 }
 
-/**
- * Implementations side by side: redis.ts (Upstash Redis, one Lua script per call), memory.ts (this isolate's
- * memory, on the same `applyEvent` as training), not-configured.ts (no store: every call throws
- * NotConfiguredError and scores go on with neutral behaviour). from-config.ts picks one.
- */
 export interface FeatureStore {
   readonly kind: "redis" | "memory" | "not_configured";
   recordAndLoad(items: StoreItem[]): Promise<RecordOutcome[]>;
-  /** Stores each answered response under its idempotency key (after the response is sent). */
-  saveResponses(entries: { idempotencyKey: string; response: unknown }[]): Promise<void>;
+  /** Stores each answer under its idempotency key, while the reservation its score set is still there. */
+  saveResponses(entries: { item: StoreItem; response: unknown }[]): Promise<void>;
+  /**
+   * For a record call whose answer never came back (a timeout): if it did record, undo it — its reservation and
+   * its events — so a retry is scored, and counted, once. Leaves alone whatever a later attempt reserved.
+   */
+  release(items: StoreItem[]): Promise<void>;
   /** Current state of one entity, for operators. */
   entity(kind: EntityKind, id: string): Promise<EntityState | null>;
   /** Readiness, with the round-trip time. */
@@ -43,3 +56,23 @@ export const IDEMPOTENCY_TTL_S = 24 * 60 * 60;
  * for a day.
  */
 export const PENDING_TTL_S = 60;
+
+/** A reservation of this attempt's own. */
+export const reservationFor = (fingerprint: string) => `pending:${fingerprint}:${crypto.randomUUID()}`;
+
+/** What is stored under an idempotency key once answered: the answer, and the fingerprint a retry must match. */
+export interface StoredAnswer {
+  fingerprint: string;
+  response: unknown;
+}
+
+/** The stored value's outcome for `item`: its answer when the request matches, a mismatch otherwise. */
+export function storedOutcome(stored: string, item: StoreItem): RecordOutcome {
+  let answer: Partial<StoredAnswer>;
+  try {
+    answer = JSON.parse(stored) as Partial<StoredAnswer>;
+  } catch {
+    return { kind: "mismatch" };
+  }
+  return answer.fingerprint === item.fingerprint ? { kind: "replay", response: answer.response } : { kind: "mismatch" };
+}

@@ -1,15 +1,24 @@
 import { ENTITY_KINDS, RETENTION_MS, applyEvent, emptyState, encodeEvent, entityIds, toBehaviourEvent, type EntityKind, type EntityState } from "../features";
 import type { Ping } from "../schemas/health";
-import { IDEMPOTENCY_TTL_S, PENDING_TTL_S, type EntityStates, type FeatureStore, type RecordOutcome, type StoreItem } from "./interface";
+import {
+  IDEMPOTENCY_TTL_S,
+  PENDING_TTL_S,
+  storedOutcome,
+  type EntityStates,
+  type FeatureStore,
+  type RecordOutcome,
+  type StoreItem,
+  type StoredAnswer,
+} from "./interface";
 import { META_TTL_S } from "./keys";
 
 /**
  * Behavioural state in this isolate's memory (BACKENDS=memory: `npm run dev` without redis-server, the memory
- * test project). The update is `applyEvent` — the definition training replays — with Redis's semantics around it,
- * so the Lua script (record-script.ts) and this store answer alike for the same history
- * (test/worker/store/memory-parity.test.ts): an event already recorded is recorded once (a sorted-set member), the
- * events expire RETENTION_MS after the entity's last write and first/last seen META_TTL_S after it, and an
- * idempotency key is reserved for PENDING_TTL_S, then kept IDEMPOTENCY_TTL_S with its answer.
+ * test project). The update is `applyEvent` — the definition training replays, caps included — with Redis's
+ * semantics around it, so the Lua script (record-script.ts) and this store answer alike for the same history
+ * (test/worker/store/memory-parity.test.ts): the events expire RETENTION_MS after the entity's last write and
+ * first/last seen META_TTL_S after it; an idempotency key is reserved for PENDING_TTL_S, then kept
+ * IDEMPOTENCY_TTL_S with its answer and the request's fingerprint.
  *
  * JavaScript runs one request's synchronous code at a time, so a call is atomic here as the script is in Redis.
  */
@@ -24,12 +33,10 @@ interface Reservation {
   expiresAt: number;
 }
 
-const PENDING = "pending";
-
 export interface MemoryStoreOptions {
   now?: () => number;
-  /** Bounds memory in a long dev session: past this, the least recently written entity is forgotten. */
-  maxEntities?: number;
+  /** Bounds memory in a long dev session: past this, the least recently written entity (or answer) is forgotten. */
+  maxEntries?: number;
 }
 
 export class MemoryFeatureStore implements FeatureStore {
@@ -37,11 +44,11 @@ export class MemoryFeatureStore implements FeatureStore {
   private readonly entities = new Map<string, Entry>();
   private readonly idempotency = new Map<string, Reservation>();
   private readonly now: () => number;
-  private readonly maxEntities: number;
+  private readonly maxEntries: number;
 
   constructor(opts: MemoryStoreOptions = {}) {
     this.now = opts.now ?? Date.now;
-    this.maxEntities = opts.maxEntities ?? 200_000;
+    this.maxEntries = opts.maxEntries ?? 200_000;
   }
 
   async recordAndLoad(items: StoreItem[]): Promise<RecordOutcome[]> {
@@ -51,35 +58,46 @@ export class MemoryFeatureStore implements FeatureStore {
   private recordOne(item: StoreItem): RecordOutcome {
     const now = this.now();
     const prior = this.reservation(item.idempotencyKey, now);
-    if (prior !== undefined) return prior === PENDING ? { kind: "in_progress" } : { kind: "replay", response: JSON.parse(prior) };
-    this.remember(this.idempotency, item.idempotencyKey, { value: PENDING, expiresAt: now + PENDING_TTL_S * 1000 });
+    if (prior !== undefined) {
+      if (!prior.startsWith("pending:")) return storedOutcome(prior, item);
+      return prior.startsWith(`pending:${item.fingerprint}:`) ? { kind: "in_progress" } : { kind: "mismatch" };
+    }
+    this.remember(this.idempotency, item.idempotencyKey, { value: item.reservation, expiresAt: now + PENDING_TTL_S * 1000 });
 
     const ids = entityIds(item.input.tx);
     const event = toBehaviourEvent(item.input);
-    const member = encodeEvent(event);
     const states: EntityStates = {};
     for (const kind of ENTITY_KINDS) {
       const id = ids[kind];
       if (id === undefined) continue;
       const before = this.read(kind, id, now);
       states[kind] = before;
-      // A sorted set holds a member once: the same event recorded again only moves nothing.
-      const without = { ...before, events: before.events.filter((e) => encodeEvent(e) !== member) };
-      this.remember(this.entities, key(kind, id), {
-        state: applyEvent(without, event),
-        eventsExpireAt: now + RETENTION_MS,
-        metaExpireAt: now + META_TTL_S * 1000,
-      });
+      this.remember(this.entities, key(kind, id), { state: applyEvent(before, event), eventsExpireAt: now + RETENTION_MS, metaExpireAt: now + META_TTL_S * 1000 });
     }
     return { kind: "recorded", states };
   }
 
-  async saveResponses(entries: { idempotencyKey: string; response: unknown }[]): Promise<void> {
+  async saveResponses(entries: { item: StoreItem; response: unknown }[]): Promise<void> {
     const now = this.now();
-    for (const e of entries) {
-      // Only where the score's own call reserved the key (Redis SET … XX), so an expired reservation stays expired.
-      if (this.reservation(e.idempotencyKey, now) === undefined) continue;
-      this.remember(this.idempotency, e.idempotencyKey, { value: JSON.stringify(e.response), expiresAt: now + IDEMPOTENCY_TTL_S * 1000 });
+    for (const { item, response } of entries) {
+      // Only while this score's own reservation stands, as the Redis save script checks.
+      if (this.reservation(item.idempotencyKey, now) !== item.reservation) continue;
+      const value = JSON.stringify({ fingerprint: item.fingerprint, response } satisfies StoredAnswer);
+      this.remember(this.idempotency, item.idempotencyKey, { value, expiresAt: now + IDEMPOTENCY_TTL_S * 1000 });
+    }
+  }
+
+  async release(items: StoreItem[]): Promise<void> {
+    const now = this.now();
+    for (const item of items) {
+      if (this.reservation(item.idempotencyKey, now) !== item.reservation) continue;
+      this.idempotency.delete(item.idempotencyKey);
+      const ids = entityIds(item.input.tx);
+      const member = encodeEvent(toBehaviourEvent(item.input));
+      for (const kind of ENTITY_KINDS) {
+        const entry = ids[kind] === undefined ? undefined : this.entities.get(key(kind, ids[kind]!));
+        if (entry) entry.state = { ...entry.state, events: entry.state.events.filter((e) => encodeEvent(e) !== member) };
+      }
     }
   }
 
@@ -114,7 +132,7 @@ export class MemoryFeatureStore implements FeatureStore {
   private remember<V>(map: Map<string, V>, k: string, value: V): void {
     map.delete(k);
     map.set(k, value);
-    if (map.size > this.maxEntities) map.delete(map.keys().next().value!);
+    if (map.size > this.maxEntries) map.delete(map.keys().next().value!);
   }
 }
 

@@ -16,6 +16,10 @@ export class NotConfiguredFeatureStore implements FeatureStore {
     throw new NotConfiguredError(DETAIL);
   }
 
+  async release(): Promise<never> {
+    throw new NotConfiguredError(DETAIL);
+  }
+
   async entity(): Promise<never> {
     throw new NotConfiguredError(DETAIL);
   }

@@ -7,8 +7,11 @@ import type { RateLimitPolicy } from "../key-record";
  */
 export interface RateLimiter {
   readonly kind: "upstash" | "memory" | "not_configured";
-  /** Starts the check of one request (counting it). */
-  begin(identifier: string, policy: RateLimitPolicy, now?: number): LimitCheck;
+  /**
+   * Starts the check of one request, counting it as `cost` units (a batch costs one per transaction; default 1).
+   * As with @upstash/ratelimit's fixed window, a refused request still counts.
+   */
+  begin(identifier: string, policy: RateLimitPolicy, cost?: number, now?: number): LimitCheck;
 }
 
 export type LimitVerdict =

@@ -13,11 +13,11 @@ export class MemoryRateLimiter implements RateLimiter {
 
   constructor(private readonly maxTracked = 10_000) {}
 
-  begin(identifier: string, policy: RateLimitPolicy, now = Date.now()): LimitCheck {
+  begin(identifier: string, policy: RateLimitPolicy, cost = 1, now = Date.now()): LimitCheck {
     const length = policy.window_s * 1000;
     const window = Math.floor(now / length);
     const key = `${identifier}:${window}`;
-    const used = (this.counts.get(key)?.used ?? 0) + 1;
+    const used = (this.counts.get(key)?.used ?? 0) + cost;
     this.counts.delete(key);
     this.counts.set(key, { window, used });
     if (this.counts.size > this.maxTracked) this.counts.delete(this.counts.keys().next().value!);

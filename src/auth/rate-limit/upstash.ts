@@ -43,11 +43,11 @@ export class UpstashRateLimiter implements RateLimiter {
    * last saw the identifier well within its limit — then the check's round trip overlaps the request's own work
    * (a score's feature-store call) instead of preceding it. Near the limit, or with nothing known, it must be awaited.
    */
-  begin(identifier: string, policy: RateLimitPolicy, now = Date.now()): LimitCheck {
+  begin(identifier: string, policy: RateLimitPolicy, cost = 1, now = Date.now()): LimitCheck {
     const seen = this.seen.get(identifier);
-    const concurrent = seen !== undefined && seen.resetAt > now && seen.remaining >= headroomOf(policy);
-    if (seen) seen.remaining--;
-    const verdict = this.check(identifier, policy).then((v) => {
+    const concurrent = seen !== undefined && seen.resetAt > now && seen.remaining - (cost - 1) >= headroomOf(policy);
+    if (seen) seen.remaining -= cost;
+    const verdict = this.check(identifier, policy, cost).then((v) => {
       if (v.kind !== "unavailable") this.remember(identifier, { remaining: v.remaining, resetAt: v.resetAt });
       return v;
     });
@@ -60,9 +60,9 @@ export class UpstashRateLimiter implements RateLimiter {
     if (this.seen.size > MAX_TRACKED) this.seen.delete(this.seen.keys().next().value!);
   }
 
-  private async check(identifier: string, policy: RateLimitPolicy): Promise<LimitVerdict> {
+  private async check(identifier: string, policy: RateLimitPolicy, cost: number): Promise<LimitVerdict> {
     try {
-      const r = await this.limiterFor(policy).limit(identifier);
+      const r = await this.limiterFor(policy).limit(identifier, cost === 1 ? undefined : { rate: cost });
       return { kind: r.success ? "allowed" : "limited", limit: r.limit, remaining: r.remaining, resetAt: r.reset, pending: r.pending };
     } catch (e) {
       return { kind: "unavailable", error: e instanceof Error ? e.message : String(e) };

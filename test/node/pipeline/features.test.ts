@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  BehaviourReplay, DAY_MS, FEATURE_NAMES, HOUR_MS, MAX_EVENTS, RETENTION_MS, applyEvent, emptyState,
+  BehaviourReplay, DAY_MS, FEATURE_NAMES, HOUR_MS, MAX_EVENTS, MAX_EVENTS_PER_MERCHANT, RETENTION_MS, applyEvent, emptyState,
   type BehaviourEvent, type ScoringInput,
 } from "../../../src/features";
 import type { Transaction } from "../../../src/schemas/transaction";
@@ -55,11 +55,26 @@ describe("applyEvent", () => {
     expect(s.firstSeen).toBe(T0);
   });
 
-  it("keeps only the newest MAX_EVENTS events", () => {
+  it("keeps only the newest MAX_EVENTS events (of many merchants)", () => {
     let s = emptyState();
-    for (let k = 0; k < MAX_EVENTS + 7; k++) s = applyEvent(s, event(T0 + k * 1000));
+    for (let k = 0; k < MAX_EVENTS + 7; k++) s = applyEvent(s, event(T0 + k * 1000, undefined, { merchant: `m${k % 10}` }));
     expect(s.events).toHaveLength(MAX_EVENTS);
     expect(s.events[0]!.t).toBe(T0 + 7 * 1000);
+  });
+
+  it("keeps each merchant's newest MAX_EVENTS_PER_MERCHANT: one merchant cannot evict or outweigh the others", () => {
+    let s = emptyState();
+    for (let k = 0; k < 5; k++) s = applyEvent(s, event(T0 + k * 1000, `other${k}`, { merchant: "m_other" }));
+    for (let k = 0; k < 3 * MAX_EVENTS; k++) s = applyEvent(s, event(T0 + 10_000 + k * 1000, `flood${k}`, { merchant: "m_flood" }));
+    expect(s.events.filter((e) => e.merchant === "m_other")).toHaveLength(5);
+    expect(s.events.filter((e) => e.merchant === "m_flood").map((e) => e.id)).toEqual(
+      Array.from({ length: MAX_EVENTS_PER_MERCHANT }, (_, i) => `flood${3 * MAX_EVENTS - MAX_EVENTS_PER_MERCHANT + i}`),
+    );
+  });
+
+  it("records an event once: the same event applied again changes nothing", () => {
+    const once = applyEvent(emptyState(), event(T0, "a"));
+    expect(applyEvent(once, event(T0, "a"))).toEqual(once);
   });
 
   it("does not mutate the state it is given", () => {

@@ -30,7 +30,7 @@ describe("alerts reach the topic after the response", () => {
     const [{ key, alert, headers }] = records as [(typeof records)[0]];
     expect(key).toBe("m_test");
     expect(alert).toMatchObject({
-      alert_id: await alertId("m_test", tx.transaction_id as string),
+      alert_id: await alertId(`m_test:secret:tx:${tx.transaction_id as string}`),
       schema_version: 1,
       transaction_id: tx.transaction_id,
       merchant_id: "m_test",
@@ -64,7 +64,7 @@ describe("alerts reach the topic after the response", () => {
     expect(res.status).toBe(200);
     const records = await readTopic(topic);
     expect(records.map((r) => [r.key, r.alert.transaction_id, r.headers.alert_id])).toEqual([
-      ["m_test", tx.transaction_id, await alertId("m_test", tx.transaction_id as string)],
+      ["m_test", tx.transaction_id, await alertId(`m_test:secret:tx:${tx.transaction_id as string}`)],
     ]);
   });
 

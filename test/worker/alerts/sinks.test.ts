@@ -22,7 +22,7 @@ async function anAlert(scoredAt = Date.now()): Promise<Alert> {
       reasons: [{ code: "card_velocity", feature: "card_count_1h", value: 7, impact: 0.3 }],
       timings: { total_ms: 3, model_ms: 1 },
     }),
-    { merchantId: "m_sink", eventTime: scoredAt, colo: "AMS", scoredAt },
+    { decision: `m_sink:secret:tx:txn_sink_${n}`, merchantId: "m_sink", eventTime: scoredAt, colo: "AMS", scoredAt },
   );
 }
 

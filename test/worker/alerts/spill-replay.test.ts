@@ -8,13 +8,17 @@ import { RedisAlertSpill } from "../../../src/alerts/spill/redis";
 import { FEATURE_COUNT } from "../../../src/features";
 import { TransactionSchema } from "../../../src/schemas/transaction";
 import { toStoreItem } from "../../../src/pipeline/item";
-import { scoreResult, transaction } from "../helpers";
+import { TEST_METRICS_TOKEN } from "../auth/keys";
+import { bearer, scoreResult, transaction } from "../helpers";
 import { appWith, freshTopic, kafkaEnv, postInit, readTopic, setKafkaDown } from "./kafka";
 
 interface Health {
   status: string;
   checks: Record<string, { status: string; failures?: number; backlog?: number; oldest_age_s?: number; detail?: string }>;
 }
+
+/** /health's checks are the operator's (METRICS_TOKEN). */
+const operator = { headers: bearer(TEST_METRICS_TOKEN) };
 
 const spill = () => new RedisAlertSpill({ url: env.UPSTASH_REDIS_REST_URL!, token: env.UPSTASH_REDIS_REST_TOKEN! });
 
@@ -60,7 +64,7 @@ describe("no alert lost: sink down → spill to Redis → scheduled replay", () 
     expect(Date.now() - started).toBeLessThan(10_000);
     for (const tx of during.slice(3)) expect((await request("/v1/score", postInit(tx))).status).toBe(200);
 
-    const down = await (await request("/health")).json<Health>();
+    const down = await (await request("/health", operator)).json<Health>();
     expect(down.status).toBe("degraded");
     expect(down.checks.kafka!.status).toBe("down");
     expect(down.checks.kafka!.failures).toBe(5);
@@ -71,15 +75,15 @@ describe("no alert lost: sink down → spill to Redis → scheduled replay", () 
 
     const delivered = await readTopic(topic);
     const unique = new Map(delivered.map((r) => [r.alert.alert_id, r.alert]));
-    const wanted = await Promise.all([before, ...during].map((tx) => alertId("m_test", tx.transaction_id as string)));
+    const wanted = await Promise.all([before, ...during].map((tx) => alertId(`m_test:secret:tx:${tx.transaction_id as string}`)));
     // At-least-once: @upstash/kafka's own retries may also land a spilled batch; deduplicated, each arrives once.
     expect([...unique.keys()].sort()).toEqual([...wanted].sort());
     expect(delivered.length).toBeGreaterThanOrEqual(wanted.length);
-    for (const tx of during) expect(unique.get(await alertId("m_test", tx.transaction_id as string))?.transaction_id).toBe(tx.transaction_id);
+    for (const tx of during) expect(unique.get(await alertId(`m_test:secret:tx:${tx.transaction_id as string}`))?.transaction_id).toBe(tx.transaction_id);
     expect((await spill().backlog()).count).toBe(0);
 
     // The sink works again and nothing waits: health recovers although this isolate's last delivery failed.
-    const after = await (await request("/health")).json<Health>();
+    const after = await (await request("/health", operator)).json<Health>();
     expect(after.checks.alert_spill).toMatchObject({ status: "ok", backlog: 0 });
     expect(after.checks.kafka!.status).toBe("ok");
   });
@@ -88,7 +92,7 @@ describe("no alert lost: sink down → spill to Redis → scheduled replay", () 
     const topic = freshTopic("orphan");
     const tx = TransactionSchema.parse(transaction());
     const [alert] = await alertsFor(
-      [toStoreItem(tx, {}, Date.now(), { kind: "secret" })],
+      [await toStoreItem(tx, {}, Date.now(), { kind: "secret" })],
       [{ kind: "scored", result: scored(tx.transaction_id), features: new Float32Array(FEATURE_COUNT) }],
       "approve",
       Date.now(),

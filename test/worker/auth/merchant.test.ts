@@ -81,8 +81,8 @@ describe("a key acts for its merchant only", () => {
     const body = await res.json<EntityBody>();
     expect(body.events).toHaveLength(1);
     expect(body.events[0]!.merchant_id).toBe(mine.record.merchant_id);
-    // The windows are the model's inputs (already visible through a score's reasons): activity everywhere.
-    expect(body.windows["7d"]).toMatchObject({ count: 3, merchants: 2 });
+    // Every figure is the key merchant's own: the network's activity stays the model's input, never shown.
+    expect(body.windows["7d"]).toMatchObject({ count: 1, merchants: 1 });
     expect((await call(`/v1/entities/card/${fp}`, { key: stranger.key })).status).toBe(404);
   });
 });

@@ -64,6 +64,6 @@ describe("GET /metrics — the operator's METRICS_TOKEN, no API key", () => {
   it("refuses everyone when no METRICS_TOKEN is configured", async () => {
     const res = await callWith({ METRICS_TOKEN: "" }, "/metrics", { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
     expect(res.status).toBe(401);
-    expect((await res.json<ProblemBody>()).detail).toContain("METRICS_TOKEN is not set");
+    expect((await res.json<ProblemBody>()).detail).toContain("Send Authorization: Bearer <METRICS_TOKEN>");
   });
 });

@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BASE, getWithKey, postJson, transaction } from "../helpers";
+import { TEST_METRICS_TOKEN } from "../auth/keys";
+import { BASE, bearer, getWithKey, postJson, transaction } from "../helpers";
 
 /**
  * What the memory project (vitest.memory.config.ts) runs on: no Redis anywhere, yet keys verify, state is kept
@@ -8,7 +9,7 @@ import { BASE, getWithKey, postJson, transaction } from "../helpers";
  */
 describe("BACKENDS=memory", () => {
   it("/health reports the memory feature store and spill; nothing is down", async () => {
-    const res = await SELF.fetch(`${BASE}/health`);
+    const res = await SELF.fetch(`${BASE}/health`, { headers: bearer(TEST_METRICS_TOKEN) });
     const body = await res.json<{ status: string; checks: Record<string, { status: string; detail?: string }> }>();
     expect(res.status).toBe(200);
     // Alerting is off here by choice (no sink configured), which /health does not count as a degradation.

@@ -57,7 +57,7 @@ describe("metrics routes", () => {
     const spill = new RedisAlertSpill(redisOpts);
     const alert = await toAlert(
       scoreResult({ transaction_id: `txn_metrics_${Date.now()}`, score: 0.9, risk_level: "high", decision: "decline", model: { id: "fraud-gbdt", version: "x" } }),
-      { merchantId: "m_test", eventTime: Date.now() - 90_000, colo: undefined, scoredAt: Date.now() - 90_000 },
+      { decision: `m_test:secret:tx:txn_metrics_${Date.now()}`, merchantId: "m_test", eventTime: Date.now() - 90_000, colo: undefined, scoredAt: Date.now() - 90_000 },
     );
     await spill.spill([alert]);
     try {

@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BASE } from "../helpers";
+import { TEST_METRICS_TOKEN } from "../auth/keys";
+import { BASE, bearer } from "../helpers";
 
 describe("service routes", () => {
   it("GET / names the service and links its routes", async () => {
@@ -11,8 +12,8 @@ describe("service routes", () => {
     expect(body.links.score).toBe("/v1/score");
   });
 
-  it("GET /health reports each dependency", async () => {
-    const res = await SELF.fetch(`${BASE}/health`);
+  it("GET /health reports each dependency (to the operator)", async () => {
+    const res = await SELF.fetch(`${BASE}/health`, { headers: bearer(TEST_METRICS_TOKEN) });
     const body = await res.json<{ status: string; checks: Record<string, { status: string }> }>();
     expect(body.checks.model!.status).toBe("ok");
     expect(res.status).toBe(200);

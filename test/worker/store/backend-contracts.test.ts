@@ -26,7 +26,7 @@ const run = () => crypto.randomUUID().slice(0, 8);
 
 let n = 0;
 async function anAlert(merchant: string, scoredAt = Date.now()): Promise<Alert> {
-  return toAlert(scoreResult({ transaction_id: `txn_contract_${++n}`, decision: "decline", risk_level: "high" }), { merchantId: merchant, eventTime: scoredAt, colo: undefined, scoredAt });
+  return toAlert(scoreResult({ transaction_id: `txn_contract_${++n}`, decision: "decline", risk_level: "high" }), { decision: `${merchant}:secret:tx:txn_contract_${n}`, merchantId: merchant, eventTime: scoredAt, colo: undefined, scoredAt });
 }
 
 describe.each<[string, () => AlertSpill]>([

@@ -1,7 +1,7 @@
 import { SELF, createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import { createApp } from "../../../src/app";
-import { TEST_SECRET_KEY } from "../auth/keys";
+import { TEST_METRICS_TOKEN, TEST_SECRET_KEY } from "../auth/keys";
 import { BASE, bearer, postJson, transaction } from "../helpers";
 
 interface Scored {
@@ -59,7 +59,7 @@ describe("when Redis fails, scores degrade instead of failing", () => {
         // The suite's key is far from its limit, so its check runs alongside the score; its failure still shows.
         expect((await res.json<Scored>()).degraded).toEqual(["features", "rate_limit"]);
       }
-      const h = await SELF.fetch(`${BASE}/health`);
+      const h = await SELF.fetch(`${BASE}/health`, { headers: bearer(TEST_METRICS_TOKEN) });
       const body = await h.json<{ status: string; checks: { redis: { status: string; failures: number } } }>();
       expect(h.status).toBe(200);
       expect(body.status).toBe("degraded");

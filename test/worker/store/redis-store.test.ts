@@ -3,6 +3,7 @@ import { describe, expect, inject, it } from "vitest";
 import { BehaviourReplay, ENTITY_KINDS, FEATURE_NAMES, buildFeatureVector, type ScoringInput } from "../../../src/features";
 import type { Transaction } from "../../../src/schemas/transaction";
 import { RedisFeatureStore } from "../../../src/store/redis";
+import { storeItem } from "./items";
 
 /**
  * The Redis feature store against a real redis-server (through the local Upstash REST endpoint): the states it
@@ -43,7 +44,7 @@ describe("Redis feature store", () => {
     for (let i = 0; i < inputs.length; ) {
       const size = 1 + (i % 9);
       const chunk = inputs.slice(i, i + size);
-      const outcomes = await s.recordAndLoad(chunk.map((input) => ({ input, idempotencyKey: `parity:${input.tx.transaction_id}` })));
+      const outcomes = await s.recordAndLoad(chunk.map((input) => storeItem(input, `parity:${input.tx.transaction_id}`)));
       chunk.forEach((input, j) => {
         const o = outcomes[j]!;
         expect(o.kind).toBe("recorded");
@@ -68,12 +69,13 @@ describe("Redis feature store", () => {
     const s = store();
     const N = 40;
     const card = `${run}_parallel_card`;
+    // From as many merchants: one merchant's share of an entity is capped (MAX_EVENTS_PER_MERCHANT).
     const inputs: ScoringInput[] = Array.from({ length: N }, (_, i) => ({
-      tx: { transaction_id: `${run}_par_${i}`, amount: 1000, currency: "USD", merchant: { id: "m_par" }, card: { fingerprint: card } },
+      tx: { transaction_id: `${run}_par_${i}`, amount: 1000, currency: "USD", merchant: { id: `m_par_${i}` }, card: { fingerprint: card } },
       edge: {},
       t: Date.now(),
     }));
-    const outcomes = await Promise.all(inputs.map((input) => s.recordAndLoad([{ input, idempotencyKey: `par:${input.tx.transaction_id}` }])));
+    const outcomes = await Promise.all(inputs.map((input) => s.recordAndLoad([storeItem(input, `par:${input.tx.transaction_id}`)])));
     // Atomic read-and-update: each request saw a different number of earlier events, 0 … N-1.
     const seen = outcomes.map((o) => (o[0]!.kind === "recorded" ? o[0]!.states.card!.events.length : -1)).sort((a, b) => a - b);
     expect(seen).toEqual(Array.from({ length: N }, (_, i) => i));
@@ -87,11 +89,14 @@ describe("Redis feature store", () => {
       edge: {},
       t: Date.now(),
     };
-    const item = { input, idempotencyKey: `m:${run}_idem` };
+    const item = storeItem(input, `m:${run}_idem`);
+    const other = storeItem(input, item.idempotencyKey, "0".repeat(64));
     expect((await s.recordAndLoad([item]))[0]!.kind).toBe("recorded");
     expect((await s.recordAndLoad([item]))[0]!.kind).toBe("in_progress");
-    await s.saveResponses([{ idempotencyKey: item.idempotencyKey, response: { score: 0.5 } }]);
+    expect((await s.recordAndLoad([other]))[0]!.kind).toBe("mismatch");
+    await s.saveResponses([{ item, response: { score: 0.5 } }]);
     expect((await s.recordAndLoad([item]))[0]).toEqual({ kind: "replay", response: { score: 0.5 } });
+    expect((await s.recordAndLoad([other]))[0]!.kind).toBe("mismatch");
     expect((await s.entity("card", `${run}_idem_card`))!.events).toHaveLength(1);
   });
 
@@ -99,13 +104,13 @@ describe("Redis feature store", () => {
     const s = store();
     const card = `${run}_expiry_card`;
     const at = (i: number, t: number): ScoringInput => ({
-      tx: { transaction_id: `${run}_exp_${i}`, amount: 100, currency: "USD", merchant: { id: "m" }, card: { fingerprint: card } },
+      tx: { transaction_id: `${run}_exp_${i}`, amount: 100, currency: "USD", merchant: { id: `m_${i % 10}` }, card: { fingerprint: card } },
       edge: {},
       t,
     });
     const old = Date.now() - 8 * 24 * 3600_000;
-    await s.recordAndLoad([{ input: at(0, old), idempotencyKey: `exp:0` + run }]);
-    const items = Array.from({ length: 120 }, (_, i) => ({ input: at(i + 1, Date.now() - 120_000 + i * 1000), idempotencyKey: `exp:${i + 1}` + run }));
+    await s.recordAndLoad([storeItem(at(0, old), `exp:0` + run)]);
+    const items = Array.from({ length: 120 }, (_, i) => storeItem(at(i + 1, Date.now() - 120_000 + i * 1000), `exp:${i + 1}` + run));
     await s.recordAndLoad(items);
     const state = (await s.entity("card", card))!;
     expect(state.events).toHaveLength(100);

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { call, newKey } from "../auth/helpers";
+import type { ProblemBody } from "../helpers";
+import { unique } from "./helpers";
+
+/** Finding 3 of issue 10: a batch of 1000 counted as one request against its key's limit. */
+const tx = () => ({ transaction_id: unique("txn_cost"), amount: 1200, currency: "USD", card: { fingerprint: unique("fp_cost") } });
+
+describe("rate limits count what a request scores", () => {
+  it("3. a batch costs one unit per transaction, and the headers say what is left", async () => {
+    // An hour-long window, so the test does not straddle a window boundary.
+    const { key } = await newKey({ kind: "secret", rateLimit: { requests: 50, window_s: 3600 } });
+    const first = await call("/v1/score/batch", { key, body: { transactions: Array.from({ length: 30 }, tx) } });
+    expect(first.status).toBe(200);
+    expect(first.headers.get("ratelimit-remaining")).toBe("20");
+    const second = await call("/v1/score/batch", { key, body: { transactions: Array.from({ length: 30 }, tx) } });
+    expect(second.status).toBe(429);
+    expect((await second.json<ProblemBody>()).code).toBe("rate_limited");
+  });
+
+  it("a single score still costs one", async () => {
+    const { key } = await newKey({ kind: "secret", rateLimit: { requests: 50, window_s: 3600 } });
+    const res = await call("/v1/score", { key, body: tx() });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("ratelimit-remaining")).toBe("49");
+  });
+});

@@ -49,7 +49,10 @@ async function redisCheck(services: Services): Promise<DependencyCheck> {
 }
 
 async function checkAll(services: Services) {
-  const [model, redis, kafka, alert_spill] = await Promise.all([modelCheck(services), redisCheck(services), kafkaCheck(services.alerts), spillCheck(services.alerts)]);
+  // The model first: loading it on a cold isolate holds the thread for a few hundred ms, which would otherwise
+  // run out the other probes' timers and report healthy dependencies down.
+  const model = await modelCheck(services);
+  const [redis, kafka, alert_spill] = await Promise.all([redisCheck(services), kafkaCheck(services.alerts), spillCheck(services.alerts)]);
   return { model, redis, kafka, alert_spill };
 }
 

@@ -1,15 +1,20 @@
 /**
- * The feature store's worst case: one batch of 1000 transactions that all name the same hot card, device, IP and
- * customer (each already holding a full history). Runs the store's real call against a throw-away redis-server
- * behind the local Upstash REST endpoint and reads the script's own execution time from Redis's SLOWLOG (the
- * time Redis was busy and every other client waited), next to the round trip the caller saw.
+ * The feature store's worst cases for one batch of 1000, against a throw-away redis-server behind the local
+ * Upstash REST endpoint, read from Redis's SLOWLOG: how long one script call holds Redis, the script time of the
+ * whole batch, the round trip the caller saw, and — from a bystander client sending PINGs straight to redis-server
+ * meanwhile — the longest any other client waited.
+ * - hot:  every transaction names the same card, device, IP and customer, each already holding a full history
+ *         from 20 merchants;
+ * - wide: every transaction names its own card, device, IP and customer (4000 entities), each already holding the
+ *         20 events its merchant may keep there (primed by 20 earlier batches).
  *
  *   npx tsx scripts/bench/batch-script.ts [--items 1000] [--runs 5]
  */
 import { parseArgs } from "node:util";
 import { Redis as IORedis } from "ioredis";
-import type { Transaction } from "../../src/schemas/transaction";
+import { MAX_EVENTS_PER_MERCHANT } from "../../src/features";
 import { toStoreItem } from "../../src/pipeline/item";
+import type { Transaction } from "../../src/schemas/transaction";
 import type { StoreItem } from "../../src/store/interface";
 import { RedisFeatureStore } from "../../src/store/redis";
 import { runMain } from "../cli";
@@ -19,53 +24,79 @@ const { values } = parseArgs({ options: { items: { type: "string", default: "100
 const ITEMS = Number(values.items);
 const RUNS = Number(values.runs);
 
-function items(run: string, n: number, merchant: (i: number) => string): Promise<StoreItem[]> {
+type Entities = (i: number) => { card: string; device: string; ip: string; customer: string };
+const hot: Entities = () => ({ card: "bench_hot_card", device: "bench_hot_device", ip: "198.51.100.200", customer: "bench_hot_customer" });
+const wide: Entities = (i) => ({ card: `bench_card_${i}`, device: `bench_dev_${i}`, ip: `10.77.${i >> 8}.${i & 255}`, customer: `bench_cus_${i}` });
+
+function batch(run: string, n: number, entities: Entities, merchant: (i: number) => string): Promise<StoreItem[]> {
   const now = Date.now();
-  return Promise.all(Array.from({ length: n }, (_, i) => {
-    const tx: Transaction = {
-      transaction_id: `${run}_${i}`,
-      amount: 1000 + i,
-      currency: "USD",
-      merchant: { id: merchant(i) },
-      card: { fingerprint: "bench_hot_card" },
-      device: { id: "bench_hot_device", ip: "198.51.100.200" },
-      customer: { id: "bench_hot_customer" },
-    };
-    return toStoreItem(tx, { country: "US" }, now, { kind: "secret" });
-  }));
+  return Promise.all(
+    Array.from({ length: n }, (_, i) => {
+      const e = entities(i);
+      const tx: Transaction = {
+        transaction_id: `${run}_${i}`,
+        amount: 1000 + i,
+        currency: "USD",
+        merchant: { id: merchant(i) },
+        card: { fingerprint: e.card },
+        device: { id: e.device, ip: e.ip },
+        customer: { id: e.customer },
+      };
+      return toStoreItem(tx, { country: "US" }, now, { kind: "secret" });
+    }),
+  );
 }
+
+const fmt = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return `${s[0]!.toFixed(1)} / ${s[Math.floor(s.length / 2)]!.toFixed(1)} / ${s[s.length - 1]!.toFixed(1)} ms`;
+};
 
 async function main(): Promise<void> {
   const stack = await startLocalStack();
   const direct = new IORedis(stack.redisServer.url);
+  const bystanderClient = new IORedis(stack.redisServer.url);
   try {
     const store = new RedisFeatureStore({ url: stack.env.UPSTASH_REDIS_REST_URL, token: stack.env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: 60_000 });
-    // A full history on every hot entity first, from many merchants.
-    await store.recordAndLoad(await items("warm", 200, (i) => `m_${i % 20}`));
+    await store.recordAndLoad(await batch("warm", 200, hot, (i) => `m_${i % 20}`));
+    for (let k = 0; k < MAX_EVENTS_PER_MERCHANT; k++) await store.recordAndLoad(await batch(`prime${k}`, ITEMS, wide, () => "m_attacker"));
     await direct.config("SET", "slowlog-log-slower-than", "0");
-    const script: number[] = [];
-    const roundTrip: number[] = [];
-    for (let r = 0; r < RUNS; r++) {
-      await direct.slowlog("RESET");
-      const batch = await items(`run${r}`, ITEMS, () => "m_attacker");
-      const started = performance.now();
-      await store.recordAndLoad(batch);
-      roundTrip.push(performance.now() - started);
-      const log = (await direct.slowlog("GET", 50)) as [number, number, number, string[]][];
-      const evals = log.filter(([, , , args]) => /^EVAL/i.test(args[0] ?? ""));
-      script.push(Math.max(...evals.map(([, , micros]) => micros)) / 1000);
-      process.stderr.write(`\rrun ${r + 1}/${RUNS}`);
+    // Commands a script calls are logged too: keep enough entries that every call of a batch is still there.
+    await direct.config("SET", "slowlog-max-len", "1000000");
+    console.log(`batch of ${ITEMS}, ${RUNS} runs each: min / median / max`);
+    for (const [name, entities] of [["hot", hot], ["wide", wide]] as const) {
+      const longest: number[] = [];
+      const total: number[] = [];
+      const roundTrip: number[] = [];
+      const waited: number[] = [];
+      for (let r = 0; r < RUNS; r++) {
+        const items = await batch(`${name}${r}`, ITEMS, entities, () => "m_attacker");
+        await direct.slowlog("RESET");
+        let running = true;
+        let worst = 0;
+        const bystander = (async () => {
+          while (running) {
+            const t = performance.now();
+            await bystanderClient.ping();
+            worst = Math.max(worst, performance.now() - t);
+          }
+        })();
+        const started = performance.now();
+        await store.recordAndLoad(items);
+        roundTrip.push(performance.now() - started);
+        running = false;
+        await bystander;
+        waited.push(worst);
+        const log = (await direct.slowlog("GET", -1)) as [number, number, number, string[]][];
+        const scripts = log.filter(([, , , args]) => /^EVAL/i.test(args[0] ?? "")).map(([, , micros]) => micros / 1000);
+        longest.push(Math.max(...scripts));
+        total.push(scripts.reduce((a, b) => a + b, 0));
+      }
+      console.log(`  ${name.padEnd(5)} longest script call ${fmt(longest)} · all calls ${fmt(total)} · round trip ${fmt(roundTrip)} · a bystander's longest PING ${fmt(waited)}`);
     }
-    process.stderr.write("\n");
-    const fmt = (xs: number[]) => {
-      const s = [...xs].sort((a, b) => a - b);
-      return `min ${s[0]!.toFixed(1)} / median ${s[Math.floor(s.length / 2)]!.toFixed(1)} / max ${s[s.length - 1]!.toFixed(1)} ms`;
-    };
-    console.log(`batch of ${ITEMS} on one hot card/device/IP/customer, ${RUNS} runs`);
-    console.log(`  script time in Redis (SLOWLOG):  ${fmt(script)}`);
-    console.log(`  round trip seen by the caller:   ${fmt(roundTrip)}`);
   } finally {
     direct.disconnect();
+    bystanderClient.disconnect();
     await stack.stop();
   }
 }

@@ -80,11 +80,15 @@ function compareBytes(a: string, b: string): number {
   return x.length - y.length;
 }
 
-/** The event as stored in Redis (a sorted-set member). Encoded once per event object: ordering asks often. */
+/**
+ * The event as stored in Redis (a sorted-set member): a JSON array that starts with the merchant, so the record
+ * script can tell whose an event is from the member's first token alone (record-script.ts). Encoded once per
+ * event object: ordering asks often.
+ */
 export function encodeEvent(e: BehaviourEvent): string {
   let encoded = encodings.get(e);
   if (encoded === undefined) {
-    encoded = JSON.stringify([e.t, e.id, e.amount, e.merchant, e.country, e.card, e.device]);
+    encoded = JSON.stringify([e.merchant, e.t, e.id, e.amount, e.country, e.card, e.device]);
     encodings.set(e, encoded);
   }
   return encoded;
@@ -92,8 +96,8 @@ export function encodeEvent(e: BehaviourEvent): string {
 const encodings = new WeakMap<BehaviourEvent, string>();
 
 export function decodeEvent(member: string): BehaviourEvent {
-  const [t, id, amount, merchant, country, card, device] = JSON.parse(member) as [
-    number, string, number, string, string, string, string,
+  const [merchant, t, id, amount, country, card, device] = JSON.parse(member) as [
+    string, number, string, number, string, string, string,
   ];
   return { t, id, amount, merchant, country, card, device };
 }

@@ -1,98 +1,96 @@
 /**
- * The feature store's one round trip, as a Redis Lua script (atomic, so parallel scores on one entity all count;
- * Upstash runs it via EVALSHA). It is the Redis form of `applyEvent` in src/features/state.ts — drop events at or
- * before `t - RETENTION_MS`, add the event once, keep each merchant's newest MAX_EVENTS_PER_MERCHANT, keep the
- * newest MAX_EVENTS, keep first/last seen — and checks each item's idempotency key first. Feature logic stays in
- * TypeScript; the parity tests replay the same history through both and compare.
+ * The feature store's round trip, as Redis Lua scripts (each atomic, so parallel scores on one entity all count;
+ * Upstash runs them via EVALSHA). RECORD_SCRIPT is the Redis form of `applyEvent` in src/features/state.ts — drop
+ * events at or before `t - RETENTION_MS`, add the event once, keep the merchant's newest MAX_EVENTS_PER_MERCHANT,
+ * keep the newest MAX_EVENTS, keep first/last seen — after checking each item's idempotency key. Feature logic
+ * stays in TypeScript; the parity tests replay the same history through both and compare.
  *
- * Work is bounded by the call, not by items × history: each distinct entity's state is read once, before any item
- * is recorded, and returned once; redis.ts rebuilds every item's "state before" from it with `applyEvent`, in item
- * order, exactly as this script applies them. Sizes are tracked here instead of asked again, and the history is
- * trimmed only when an item's time moves the window. A merchant's own events are indexed per (entity, merchant)
- * so its oldest is found without scanning the entity's history; that index may still name events the entity has
- * since dropped (its total cap, its window), so it is checked against the history whenever that could matter.
+ * Work is bounded by the call, not by items × history: each distinct entity's history is read once, before any
+ * item is recorded, and returned once; redis.ts rebuilds every item's "state before" from it with `applyEvent`,
+ * in item order, exactly as this script applies them. The script keeps the history in order beside Redis (Redis
+ * says where a member lands, ZRANK, so no string is ever compared here: Lua's comparison follows the server's
+ * locale, a sorted set's does not), knows whose each event is from the member's first JSON token, and counts
+ * per merchant. redis.ts sends at most a bounded number of items per call (several calls go in one pipeline).
  *
- * KEYS: one idempotency key per item; then per distinct entity its events zset and meta hash; then per distinct
- *       (entity, merchant) pair that merchant's index zset.
- * ARGV: items, entities, pairs, retention ms, max events, max per merchant, pending ttl s, meta ttl s; then per
- *       item: reservation, fingerprint, t, member, entity count, and (entity index, pair index) per entity.
+ * `allow-key-locking`: every key a script touches is in KEYS, so Upstash locks only those, and a large batch
+ * holds up only the scores that name the same entities. (The local REST endpoint drops the flag, which
+ * redis-server does not know.)
+ *
+ * KEYS: one idempotency key per item; then per distinct entity its events zset and meta hash.
+ * ARGV: items, entities, retention ms, max events, max per merchant, pending ttl s, meta ttl s; then per item:
+ *       reservation, fingerprint, t, member, merchant (as JSON), entity count, and an entity index per entity.
  * Reply: { per item {'recorded'} | {'in_progress'} | {'mismatch'} | {'stored', answer},
  *          per entity {first, last, member...} as it was before the call }.
  */
-export const RECORD_SCRIPT = `
-local n, ne, np = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local retention, maxEvents, perMerchant = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local pendingTtl, metaTtl = tonumber(ARGV[7]), tonumber(ARGV[8])
+export const RECORD_SCRIPT = `#!lua flags=allow-key-locking
+local n, ne = tonumber(ARGV[1]), tonumber(ARGV[2])
+local retention, maxEvents, perMerchant = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local pendingTtl, metaTtl = tonumber(ARGV[6]), tonumber(ARGV[7])
 
-local states, first, last, size, trimmedAt, touched = {}, {}, {}, {}, {}, {}
+-- The merchant of a member: its first JSON token, a string literal ending at the first unescaped quote.
+local function merchantOf(m)
+  local from = 3
+  while true do
+    local q = string.find(m, '"', from, true)
+    local k = q - 1
+    while string.byte(m, k) == 92 do k = k - 1 end
+    if (q - 1 - k) % 2 == 0 then return string.sub(m, 2, q) end
+    from = q + 1
+  end
+end
+
+-- Per entity: the history in sorted-set order (entries {member, score, merchant}), members present, counts
+-- per merchant, first/last seen.
+local states, hist, present, counts, first, last, touched = {}, {}, {}, {}, {}, {}, {}
 for e = 1, ne do
   local ev, meta = KEYS[n + 2 * e - 1], KEYS[n + 2 * e]
   local seen = redis.call('HMGET', meta, 'first', 'last')
   local state = {seen[1] or '', seen[2] or ''}
-  local members = redis.call('ZRANGE', ev, 0, -1)
-  for _, m in ipairs(members) do state[#state + 1] = m end
-  states[e], first[e], last[e], size[e] = state, tonumber(seen[1]), tonumber(seen[2]), #members
-end
--- Per pair: its index's size (read when first used), the window it was last trimmed to, and whether the index is
--- known to name only events its entity still holds.
-local psize, ptrimmedAt, verified, ptouched = {}, {}, {}, {}
-
-local function dropOldest(key)
-  local oldest = redis.call('ZRANGE', key, 0, 0)[1]
-  redis.call('ZREM', key, oldest)
-  return oldest
-end
-
--- The entity dropped events (window or total cap): its merchants' indexes may name them now.
-local function unverify(e)
-  for q, of in pairs(verified) do if of == e then verified[q] = nil end end
+  local raw = redis.call('ZRANGE', ev, 0, -1, 'WITHSCORES')
+  local h, p, c = {}, {}, {}
+  for i = 1, #raw, 2 do
+    local m = raw[i]
+    local who = merchantOf(m)
+    h[#h + 1] = {m, tonumber(raw[i + 1]), who}
+    p[m] = true
+    c[who] = (c[who] or 0) + 1
+    state[#state + 1] = m
+  end
+  states[e], hist[e], present[e], counts[e], first[e], last[e] = state, h, p, c, tonumber(seen[1]), tonumber(seen[2])
 end
 
-local function record(e, p, t, tstr, member)
-  local ev, meta, own = KEYS[n + 2 * e - 1], KEYS[n + 2 * e], KEYS[n + 2 * ne + p]
+local function drop(e, i)
+  local entry = table.remove(hist[e], i)
+  redis.call('ZREM', KEYS[n + 2 * e - 1], entry[1])
+  present[e][entry[1]] = nil
+  counts[e][entry[3]] = counts[e][entry[3]] - 1
+end
+
+local function record(e, t, tstr, member, who)
+  local ev, meta, h = KEYS[n + 2 * e - 1], KEYS[n + 2 * e], hist[e]
   local cutoff = t - retention
-  if not trimmedAt[e] or cutoff > trimmedAt[e] then
-    local gone = redis.call('ZREMRANGEBYSCORE', ev, '-inf', cutoff)
-    size[e], trimmedAt[e] = size[e] - gone, cutoff
-    if gone > 0 then unverify(e) end
-  end
-  size[e] = size[e] + redis.call('ZADD', ev, t, member)
-  -- An event older than the window last trimmed to (out of order): a later, wider trim must see it.
-  if trimmedAt[e] and t <= trimmedAt[e] then trimmedAt[e] = nil end
-
-  if not psize[p] then psize[p] = redis.call('ZCARD', own) end
-  if not ptrimmedAt[p] or cutoff > ptrimmedAt[p] then
-    psize[p], ptrimmedAt[p] = psize[p] - redis.call('ZREMRANGEBYSCORE', own, '-inf', cutoff), cutoff
-  end
-  psize[p] = psize[p] + redis.call('ZADD', own, t, member)
-  if ptrimmedAt[p] and t <= ptrimmedAt[p] then ptrimmedAt[p] = nil end
-  if psize[p] > perMerchant and verified[p] ~= e then
-    for _, x in ipairs(redis.call('ZRANGE', own, 0, -1)) do
-      if not redis.call('ZSCORE', ev, x) then psize[p] = psize[p] - redis.call('ZREM', own, x) end
+  while h[1] and h[1][2] <= cutoff do drop(e, 1) end
+  if not present[e][member] then
+    redis.call('ZADD', ev, t, member)
+    table.insert(h, redis.call('ZRANK', ev, member) + 1, {member, t, who})
+    present[e][member] = true
+    counts[e][who] = (counts[e][who] or 0) + 1
+    if counts[e][who] > perMerchant then
+      for i = 1, #h do if h[i][3] == who then drop(e, i) break end end
     end
-    verified[p] = e
+    if #h > maxEvents then drop(e, 1) end
   end
-  if psize[p] > perMerchant then
-    size[e] = size[e] - redis.call('ZREM', ev, dropOldest(own))
-    psize[p] = psize[p] - 1
-  end
-  if size[e] > maxEvents then
-    dropOldest(ev)
-    size[e] = size[e] - 1
-    unverify(e)
-  end
-
   if not first[e] or t < first[e] then first[e] = t; redis.call('HSET', meta, 'first', tstr) end
   if not last[e] or t > last[e] then last[e] = t; redis.call('HSET', meta, 'last', tstr) end
-  touched[e], ptouched[p] = true, true
+  touched[e] = true
 end
 
 local out = {}
-local a = 9
+local a = 8
 for i = 1, n do
-  local idem, reservation, fp, tstr, member, m = KEYS[i], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4])
-  local refs = a + 5
-  a = refs + 2 * m
+  local idem, reservation, fp, tstr, member, who, m = KEYS[i], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], tonumber(ARGV[a + 5])
+  local refs = a + 6
+  a = refs + m
   local prior = redis.call('GET', idem)
   if prior then
     if string.sub(prior, 1, 8) ~= 'pending:' then out[i] = {'stored', prior}
@@ -100,7 +98,7 @@ for i = 1, n do
     else out[i] = {'mismatch'} end
   else
     redis.call('SET', idem, reservation, 'EX', pendingTtl)
-    for j = 0, m - 1 do record(tonumber(ARGV[refs + 2 * j]), tonumber(ARGV[refs + 2 * j + 1]), tonumber(tstr), tstr, member) end
+    for j = 0, m - 1 do record(tonumber(ARGV[refs + j]), tonumber(tstr), tstr, member, who) end
     out[i] = {'recorded'}
   end
 end
@@ -108,17 +106,16 @@ for e in pairs(touched) do
   redis.call('PEXPIRE', KEYS[n + 2 * e - 1], retention)
   redis.call('EXPIRE', KEYS[n + 2 * e], metaTtl)
 end
-for p in pairs(ptouched) do redis.call('PEXPIRE', KEYS[n + 2 * ne + p], retention) end
 return {out, states}
 `;
 
 /**
  * Undoes what a score's record call did when its answer never came back (a timeout): only while the reservation
  * it set is still there and still its own (so a retry that reserved since is left alone), it deletes the
- * reservation and removes the event from each entity and merchant index. First/last seen stay as recorded.
- * KEYS: idempotency key, then per entity its events zset and the merchant's index. ARGV: reservation, member.
+ * reservation and removes the event from each entity. First/last seen stay as recorded.
+ * KEYS: idempotency key, then each entity's events zset. ARGV: reservation, member.
  */
-export const RELEASE_SCRIPT = `
+export const RELEASE_SCRIPT = `#!lua flags=allow-key-locking
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
 for k = 2, #KEYS do redis.call('ZREM', KEYS[k], ARGV[2]) end
@@ -130,7 +127,7 @@ return 1
  * an expired reservation is not revived, and another attempt's is not overwritten.
  * KEYS: idempotency keys. ARGV: ttl s, then per key its reservation and the answer to store.
  */
-export const SAVE_SCRIPT = `
+export const SAVE_SCRIPT = `#!lua flags=allow-key-locking
 local saved = 0
 for i = 1, #KEYS do
   if redis.call('GET', KEYS[i]) == ARGV[2 * i] then

@@ -14,6 +14,7 @@ import {
 } from "../features";
 import type { Ping } from "../schemas/health";
 import { msSince } from "../utils/round";
+import { digestHex } from "../utils/sha256";
 import {
   IDEMPOTENCY_TTL_S,
   PENDING_TTL_S,
@@ -24,7 +25,7 @@ import {
   type StoreItem,
   type StoredAnswer,
 } from "./interface";
-import { META_TTL_S, eventsKey, idempotencyKey, merchantEventsKey, metaKey } from "./keys";
+import { META_TTL_S, eventsKey, idempotencyKey, metaKey } from "./keys";
 import { RECORD_SCRIPT, RELEASE_SCRIPT, SAVE_SCRIPT } from "./record-script";
 import { upstashRedis, type UpstashConnection } from "./upstash";
 
@@ -37,92 +38,120 @@ export interface RedisStoreOptions extends UpstashConnection {
 
 type RawOutcome = ["recorded"] | ["in_progress"] | ["mismatch"] | ["stored", string];
 type RawState = string[]; // [first, last, ...members]
+type RawReply = [RawOutcome[], RawState[]];
 
-/** The entities a call touches, each once, with the merchant indexes its items write. */
-class CallLayout {
-  readonly entities: { kind: EntityKind; id: string }[] = [];
-  readonly pairKeys: string[] = [];
-  private readonly entityIndex = new Map<string, number>();
-  private readonly pairIndex = new Map<string, number>();
+/**
+ * The most one record script call takes on. Its work — and so how long it holds the entities it names (and, on a
+ * Redis without key locking, everyone) — grows with the items and with the distinct entities it reads (up to
+ * MAX_EVENTS members each). A larger request is cut into calls within both bounds, sent in one pipeline: still
+ * one round trip, applied in order.
+ */
+export const ITEMS_PER_CALL = 100;
+export const ENTITIES_PER_CALL = 100;
+/** A request of several calls gets REDIS_TIMEOUT_MS per call, up to this many times it. */
+const MAX_BUDGET_FACTOR = 10;
 
-  /** 1-based indexes (as the script counts) of the entity and of the (entity, merchant) index. */
-  refs(kind: EntityKind, id: string, merchant: string): [number, number] {
-    const ek = `${kind}\u0000${id}`;
-    let e = this.entityIndex.get(ek);
-    if (e === undefined) {
-      this.entities.push({ kind, id });
-      this.entityIndex.set(ek, (e = this.entities.length));
+/** Consecutive runs of items, each within ITEMS_PER_CALL and ENTITIES_PER_CALL. */
+function chunk(items: readonly StoreItem[]): StoreItem[][] {
+  const chunks: StoreItem[][] = [];
+  let current: StoreItem[] = [];
+  let seen = new Set<string>();
+  for (const item of items) {
+    const ids = entityIds(item.input.tx);
+    const mine = ENTITY_KINDS.filter((k) => ids[k] !== undefined).map((k) => `${k}\u0000${ids[k]!}`);
+    const added = mine.filter((k) => !seen.has(k)).length;
+    if (current.length > 0 && (current.length === ITEMS_PER_CALL || seen.size + added > ENTITIES_PER_CALL)) {
+      chunks.push(current);
+      [current, seen] = [[], new Set()];
     }
-    const pk = merchantEventsKey(kind, id, merchant);
-    let p = this.pairIndex.get(pk);
-    if (p === undefined) {
-      this.pairKeys.push(pk);
-      this.pairIndex.set(pk, (p = this.pairKeys.length));
-    }
-    return [e, p];
+    current.push(item);
+    for (const k of mine) seen.add(k);
   }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
-/** Behavioural state in Upstash Redis over its REST protocol: one EVALSHA per score or batch. */
+interface Call {
+  keys: string[];
+  args: string[];
+  /** For each item, the (kind, entity index) of its entities. */
+  refs: [EntityKind, number][][];
+}
+
+function callFor(items: readonly StoreItem[]): Call {
+  const entities: { kind: EntityKind; id: string }[] = [];
+  const index = new Map<string, number>();
+  const refs: [EntityKind, number][][] = [];
+  const perItem: string[] = [];
+  for (const item of items) {
+    const ids = entityIds(item.input.tx);
+    const mine = ENTITY_KINDS.filter((k) => ids[k] !== undefined).map((kind): [EntityKind, number] => {
+      const key = `${kind}\u0000${ids[kind]!}`;
+      let e = index.get(key);
+      if (e === undefined) {
+        entities.push({ kind, id: ids[kind]! });
+        index.set(key, (e = entities.length));
+      }
+      return [kind, e];
+    });
+    refs.push(mine);
+    const event = toBehaviourEvent(item.input);
+    perItem.push(item.reservation, item.fingerprint, String(event.t), encodeEvent(event), JSON.stringify(event.merchant), String(mine.length), ...mine.map(([, e]) => String(e)));
+  }
+  return {
+    keys: [...items.map((i) => idempotencyKey(i.idempotencyKey)), ...entities.flatMap(({ kind, id }) => [eventsKey(kind, id), metaKey(kind, id)])],
+    args: [String(items.length), String(entities.length), String(RETENTION_MS), String(MAX_EVENTS), String(MAX_EVENTS_PER_MERCHANT), String(PENDING_TTL_S), String(META_TTL_S), ...perItem],
+    refs,
+  };
+}
+
+/** Behavioural state in Upstash Redis over its REST protocol: one request per score or batch. */
 export class RedisFeatureStore implements FeatureStore {
   readonly kind = "redis" as const;
   private readonly redis: Redis;
   private readonly patient: Redis;
+  /** Releases are tried twice anyway (after-response.ts): a short deadline, no retry. */
+  private readonly releaser: Redis;
   private readonly script;
   private readonly saveScript;
+  /** Clients for requests of several calls, by their budget factor (the deadline is a client setting). */
+  private readonly bulk = new Map<number, Redis>();
+  private readonly scriptSha: Promise<string>;
 
-  constructor(opts: RedisStoreOptions) {
+  constructor(private readonly opts: RedisStoreOptions) {
     // A checkout is waiting: no retries, a hard deadline, raw strings (our members are JSON we decode).
     this.redis = upstashRedis(opts);
+    // The SHA-1 Redis files a script under: what EVALSHA names.
+    this.scriptSha = digestHex("SHA-1", RECORD_SCRIPT);
     // After the answer nobody waits, but a lost write costs an idempotent answer or a double count: one retry.
     this.patient = upstashRedis({ ...opts, timeoutMs: opts.afterTimeoutMs ?? 3_000, retries: 1 });
-    this.script = this.redis.createScript<[RawOutcome[], RawState[]]>(RECORD_SCRIPT);
+    this.releaser = upstashRedis({ ...opts, timeoutMs: 1_000 });
+    this.script = this.redis.createScript<RawReply>(RECORD_SCRIPT);
     this.saveScript = this.patient.createScript<number>(SAVE_SCRIPT);
   }
 
   async recordAndLoad(items: StoreItem[]): Promise<RecordOutcome[]> {
     if (items.length === 0) return [];
-    const layout = new CallLayout();
-    const refs: [EntityKind, number, number][][] = [];
-    const perItem: string[] = [];
-    for (const item of items) {
-      const ids = entityIds(item.input.tx);
-      const mine = ENTITY_KINDS.filter((k) => ids[k] !== undefined).map((k): [EntityKind, number, number] => [k, ...layout.refs(k, ids[k]!, item.input.tx.merchant.id)]);
-      refs.push(mine);
-      const event = toBehaviourEvent(item.input);
-      perItem.push(item.reservation, item.fingerprint, String(event.t), encodeEvent(event), String(mine.length), ...mine.flatMap(([, e, p]) => [String(e), String(p)]));
+    const chunks = chunk(items);
+    const calls = chunks.map(callFor);
+    let replies: RawReply[];
+    if (calls.length === 1) replies = [await this.script.exec(calls[0]!.keys, calls[0]!.args)];
+    else {
+      // The script loaded first in the same pipeline, so no call can miss it (a pipeline cannot fall back to EVAL).
+      const p = this.bulkClient(calls.length).pipeline();
+      p.scriptLoad(RECORD_SCRIPT);
+      const sha = await this.scriptSha;
+      for (const c of calls) p.evalsha(sha, c.keys, c.args);
+      replies = ((await p.exec()) as unknown[]).slice(1) as RawReply[];
     }
-    const keys = [
-      ...items.map((i) => idempotencyKey(i.idempotencyKey)),
-      ...layout.entities.flatMap(({ kind, id }) => [eventsKey(kind, id), metaKey(kind, id)]),
-      ...layout.pairKeys,
-    ];
-    const args = [
-      String(items.length),
-      String(layout.entities.length),
-      String(layout.pairKeys.length),
-      String(RETENTION_MS),
-      String(MAX_EVENTS),
-      String(MAX_EVENTS_PER_MERCHANT),
-      String(PENDING_TTL_S),
-      String(META_TTL_S),
-      ...perItem,
-    ];
-    const [outcomes, states] = await this.script.exec(keys, args);
-    // Each entity's state before the call, carried forward through the items in order exactly as the script did.
-    const current = states.map(parseState);
-    return items.map((item, i): RecordOutcome => {
-      const raw = outcomes[i]!;
-      if (raw[0] === "stored") return storedOutcome(raw[1], item);
-      if (raw[0] !== "recorded") return { kind: raw[0] };
-      const before: EntityStates = {};
-      const event = toBehaviourEvent(item.input);
-      for (const [kind, e] of refs[i]!) {
-        before[kind] = current[e - 1]!;
-        current[e - 1] = applyEvent(current[e - 1]!, event);
-      }
-      return { kind: "recorded", states: before };
-    });
+    return chunks.flatMap((items, c) => rebuild(items, calls[c]!.refs, replies[c]!));
+  }
+
+  private bulkClient(calls: number): Redis {
+    const factor = Math.min(calls, MAX_BUDGET_FACTOR);
+    let client = this.bulk.get(factor);
+    if (!client) this.bulk.set(factor, (client = upstashRedis({ ...this.opts, timeoutMs: this.opts.timeoutMs * factor })));
+    return client;
   }
 
   async saveResponses(entries: { item: StoreItem; response: unknown }[]): Promise<void> {
@@ -135,12 +164,12 @@ export class RedisFeatureStore implements FeatureStore {
   }
 
   async release(items: StoreItem[]): Promise<void> {
-    // One small call per item: each must see only its own keys (the script's KEYS).
-    const p = this.patient.pipeline();
+    // One small call per item: each sees only its own keys (the script's KEYS).
+    const p = this.releaser.pipeline();
     for (const item of items) {
       const ids = entityIds(item.input.tx);
       const member = encodeEvent(toBehaviourEvent(item.input));
-      const keys = ENTITY_KINDS.filter((k) => ids[k] !== undefined).flatMap((k) => [eventsKey(k, ids[k]!), merchantEventsKey(k, ids[k]!, item.input.tx.merchant.id)]);
+      const keys = ENTITY_KINDS.filter((k) => ids[k] !== undefined).map((k) => eventsKey(k, ids[k]!));
       p.eval(RELEASE_SCRIPT, [idempotencyKey(item.idempotencyKey), ...keys], [item.reservation, member]);
     }
     await p.exec();
@@ -165,6 +194,23 @@ export class RedisFeatureStore implements FeatureStore {
       return { status: "down", detail: e instanceof Error ? e.message : String(e) };
     }
   }
+}
+
+/** Each recorded item's state before it: the entity's state before the call, carried forward as the script did. */
+function rebuild(items: readonly StoreItem[], refs: [EntityKind, number][][], [outcomes, states]: RawReply): RecordOutcome[] {
+  const current = states.map(parseState);
+  return items.map((item, i): RecordOutcome => {
+    const raw = outcomes[i]!;
+    if (raw[0] === "stored") return storedOutcome(raw[1], item);
+    if (raw[0] !== "recorded") return { kind: raw[0] };
+    const before: EntityStates = {};
+    const event = toBehaviourEvent(item.input);
+    for (const [kind, e] of refs[i]!) {
+      before[kind] = current[e - 1]!;
+      current[e - 1] = applyEvent(current[e - 1]!, event);
+    }
+    return { kind: "recorded", states: before };
+  });
 }
 
 function parseState(raw: RawState): EntityState {

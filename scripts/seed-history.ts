@@ -19,7 +19,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { fieldErrors } from "../src/errors/field-errors";
 import { toStoreItem } from "../src/pipeline/item";
-import { findPanPaths } from "../src/schemas/pan";
+import { findPanPaths } from "../src/utils/pan";
 import { TransactionSchema } from "../src/schemas/transaction";
 import type { StoreItem } from "../src/store/interface";
 import { RedisFeatureStore } from "../src/store/redis";
@@ -77,7 +77,7 @@ export async function backfillFile(store: Store, path: string, batchSize: number
       report.rejected.push({ line, problem: parsed.data.created_at === undefined ? "created_at: required (the transaction's time)" : "created_at: in the future" });
       continue;
     }
-    batch.push(await toStoreItem(parsed.data, {}, at, { kind: "secret" }, `backfill:${parsed.data.transaction_id}`));
+    batch.push(await toStoreItem(parsed.data, {}, at, { kind: "secret" }, parsed.data.transaction_id, "backfill"));
     if (batch.length >= batchSize) {
       await record(store, batch, report);
       batch = [];
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   for (const r of generateStream({ seed: Number(values.seed), rows, start, days })) {
     if (r.t > Date.now()) break;
     if (r.label === 1) fraud++;
-    batch.push(await toStoreItem(r.tx, r.edge, r.t, { kind: "secret" }, `seed:${r.tx.transaction_id}`));
+    batch.push(await toStoreItem(r.tx, r.edge, r.t, { kind: "secret" }, r.tx.transaction_id, "backfill"));
     if (batch.length < batchSize) continue;
     await record(store, batch, report);
     batch = [];

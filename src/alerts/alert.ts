@@ -4,9 +4,10 @@ import { sha256Hex } from "../utils/sha256";
 
 /**
  * The record a high-risk decision sends to the alert topic. `alert_id` names the decision: a function of its
- * idempotency scope (merchant, key kind, transaction id or Idempotency-Key), so a retried produce or a replay from
- * the spill carries the same id — consumers deliver at-least-once and drop ids they have seen — while two
- * decisions on one transaction (the checkout page's and the server's) are two alerts with two ids.
+ * idempotency scope (merchant, key kind, transaction id or Idempotency-Key) and of the attempt that made it, so a
+ * retried produce or a replay from the spill carries the same id — consumers deliver at-least-once and drop ids
+ * they have seen — while two decisions on one transaction (the checkout page's and the server's, a retry scored
+ * after a timed-out attempt was released) are two alerts with two ids.
  */
 export const ALERT_SCHEMA_VERSION = 1;
 
@@ -40,7 +41,7 @@ export async function alertId(decision: string): Promise<string> {
 }
 
 export interface AlertContext {
-  /** The decision's idempotency scope (StoreItem.idempotencyKey): what makes its id. */
+  /** The decision: its idempotency scope and its attempt (raise.ts), what makes its id. */
   decision: string;
   source?: "publishable" | "secret";
   merchantId: string;

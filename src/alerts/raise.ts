@@ -12,7 +12,9 @@ export function alertsFor(items: readonly StoreItem[], outcomes: readonly ItemOu
       if (o.kind !== "scored" || !meetsAlertLevel(o.result.decision, minDecision)) return [];
       const item = items[i]!;
       const { tx, edge, t, claimedAt } = item.input;
-      return [toAlert(o.result, { decision: item.idempotencyKey, source: item.source, merchantId: tx.merchant.id, eventTime: claimedAt ?? t, colo: edge.colo, scoredAt })];
+      // The decision is this attempt: its scope and its own reservation (a retry after a release, or the same id
+      // scored again after 24 h, is another decision with another id).
+      return [toAlert(o.result, { decision: `${item.idempotencyKey}\u0000${item.reservation}`, source: item.source, merchantId: tx.merchant.id, eventTime: claimedAt ?? t, colo: edge.colo, scoredAt })];
     }),
   );
 }

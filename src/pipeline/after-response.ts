@@ -11,15 +11,30 @@ import type { PipelineDeps } from "./deps";
  * retry is scored once and not refused as in progress. Failures here are logged, never surfaced to the caller who
  * already has the answer.
  */
+/**
+ * A timed-out call may still be queued on its way to Redis when the first release arrives: the second, a moment
+ * later, undoes what such a late call recorded. Each release only touches a reservation that is still this
+ * attempt's own, so neither can undo a retry's work.
+ */
+export const RELEASE_AGAIN_AFTER_MS = 2_000;
+
+async function releaseTwice(deps: PipelineDeps, items: readonly StoreItem[]): Promise<void> {
+  const release = () => deps.store.release([...items]).catch((e: unknown) => console.error("feature store: releasing a failed call failed:", e instanceof Error ? e.name : typeof e));
+  await release();
+  await new Promise((r) => setTimeout(r, RELEASE_AGAIN_AFTER_MS));
+  await release();
+}
+
 export function afterResponse(items: readonly StoreItem[], run: ScoreRun, deps: PipelineDeps, waitUntil: (work: Promise<unknown>) => void, opts: { release: boolean }): void {
   waitUntil(recordRun(deps.analytics, deps.model, items, run).catch((e: unknown) => console.error("analytics: recording failed", e)));
   waitUntil(raiseAlerts(deps.alerts, items, run.outcomes));
   if (opts.release) {
-    waitUntil(deps.store.release([...items]).catch((e: unknown) => console.error("feature store: releasing a failed call failed", e instanceof Error ? e.name : typeof e)));
+    waitUntil(releaseTwice(deps, items));
     return;
   }
   const fresh = run.outcomes.flatMap((o, i) => (o.kind === "scored" ? [{ item: items[i]!, response: o.result }] : []));
   // Without the store's round trip nothing was reserved: there is nowhere to keep the answer.
   if (fresh.length === 0 || run.degraded.includes("features")) return;
-  waitUntil(deps.store.saveResponses(fresh).catch((e: unknown) => console.error("idempotency: saving responses failed", e)));
+  // The error's name only: Upstash errors quote the command, i.e. the transactions and their answers.
+  waitUntil(deps.store.saveResponses(fresh).catch((e: unknown) => console.error("idempotency: saving responses failed:", e instanceof Error ? e.name : typeof e)));
 }

@@ -39,19 +39,30 @@ export function createdAtProblem(tx: Pick<Transaction, "created_at">, receivedAt
  * as its claim, for the local hour; a browser controls its body entirely, so its `created_at` is not even that.
  *
  * Idempotency scope: merchant, then the key kind — an answer produced for a checkout page (whose body the shopper
- * controls) is never replayed to the merchant's server — then either the transaction id or the caller's
- * Idempotency-Key, in separate namespaces so one can never collide with the other. A retry must also be the same
- * request: the fingerprint is the SHA-256 of the canonical transaction and, for a page, of the shopper's network,
- * so a page cannot collect, or plant, another shopper's answer.
+ * controls) is never replayed to the merchant's server — and for a page the shopper's network, so a page can
+ * neither collect another shopper's answer nor make a guessable order id wait or fail for the real shopper; then
+ * the transaction id, the caller's Idempotency-Key, or (for the operator's backfill) the transaction id in a
+ * namespace of its own, so none can collide with another. A retry must also be the same request: the fingerprint
+ * is the SHA-256 of the canonical transaction (and, for a page, of the shopper's network); another request under
+ * the key is refused (422).
  */
-export async function toStoreItem(tx: Transaction, edge: EdgeContext, receivedAt: number, caller: Caller, idempotencyKey?: string): Promise<StoreItem> {
-  const scope = idempotencyKey === undefined ? `tx:${tx.transaction_id}` : `key:${idempotencyKey}`;
+export async function toStoreItem(
+  tx: Transaction,
+  edge: EdgeContext,
+  receivedAt: number,
+  caller: Caller,
+  idempotencyKey?: string,
+  namespace: "key" | "backfill" = "key",
+): Promise<StoreItem> {
+  const scope = idempotencyKey === undefined ? `tx:${tx.transaction_id}` : `${namespace}:${idempotencyKey}`;
+  const shopper = caller.kind === "publishable" ? `net:${(caller.shopper ?? "").length}:${caller.shopper ?? ""}:` : "";
   const claimedAt = tx.created_at !== undefined && caller.kind === "secret" ? Date.parse(tx.created_at) : undefined;
   const fingerprint = await sha256Hex(canonicalJson({ tx, ...(caller.kind === "publishable" && { shopper: caller.shopper ?? "" }) }));
   return {
     input: { tx, edge, t: receivedAt, ...(claimedAt !== undefined && { claimedAt }) },
     source: caller.kind,
-    idempotencyKey: `${tx.merchant.id}:${caller.kind}:${scope}`,
+    // Length-prefixed: the merchant id is a string of any characters, and no merchant may spell another's scope.
+    idempotencyKey: `${tx.merchant.id.length}:${tx.merchant.id}:${caller.kind}:${shopper}${scope}`,
     fingerprint,
     reservation: reservationFor(fingerprint),
   };

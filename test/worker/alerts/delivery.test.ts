@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { alertId } from "../../../src/alerts/alert";
 import { transaction } from "../helpers";
 import { freshTopic, kafkaEnv, postInit, readTopic, requestWith } from "./kafka";
 
@@ -18,7 +17,7 @@ interface Scored {
  * alert where a test needs one, and the level test compares against whatever the decisions were.
  */
 describe("alerts reach the topic after the response", () => {
-  it("upstash sink: one alert per alerting decision, keyed by merchant, with every field and a deterministic id", async () => {
+  it("upstash sink: one alert per alerting decision, keyed by merchant, with every field and an id per decision", async () => {
     const topic = freshTopic("upstash");
     const tx = transaction({ merchant: { id: "m_test" } });
     const res = await requestWith({ ...kafkaEnv(), ALERT_TOPIC: topic, ALERT_MIN_DECISION: "approve" }, "/v1/score", postInit(tx));
@@ -30,7 +29,7 @@ describe("alerts reach the topic after the response", () => {
     const [{ key, alert, headers }] = records as [(typeof records)[0]];
     expect(key).toBe("m_test");
     expect(alert).toMatchObject({
-      alert_id: await alertId(`m_test:secret:tx:${tx.transaction_id as string}`),
+      alert_id: expect.stringMatching(/^[0-9a-f]{32}$/),
       schema_version: 1,
       transaction_id: tx.transaction_id,
       merchant_id: "m_test",
@@ -63,9 +62,7 @@ describe("alerts reach the topic after the response", () => {
     );
     expect(res.status).toBe(200);
     const records = await readTopic(topic);
-    expect(records.map((r) => [r.key, r.alert.transaction_id, r.headers.alert_id])).toEqual([
-      ["m_test", tx.transaction_id, await alertId(`m_test:secret:tx:${tx.transaction_id as string}`)],
-    ]);
+    expect(records.map((r) => [r.key, r.alert.transaction_id, r.headers.alert_id])).toEqual([["m_test", tx.transaction_id, records[0]!.alert.alert_id]]);
   });
 
   it("only decisions at or above ALERT_MIN_DECISION alert (batch)", async () => {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { newKey } from "../auth/helpers";
 import { TEST_METRICS_TOKEN, TEST_ORIGIN, TEST_PUBLISHABLE_KEY } from "../auth/keys";
-import { bearer, transaction } from "../helpers";
+import { alertsFor } from "../../../src/alerts/raise";
+import { FEATURE_COUNT } from "../../../src/features";
+import { toStoreItem } from "../../../src/pipeline/item";
+import { TransactionSchema } from "../../../src/schemas/transaction";
+import { bearer, scoreResult, transaction } from "../helpers";
 import { appWith, freshTopic, kafkaEnv, postInit, readTopic } from "./kafka";
 
 /** Findings 5 and 9 (alert flooding) of issue 10. ALERT_MIN_DECISION=approve: every decision alerts. */
@@ -42,5 +46,16 @@ describe("alerts", () => {
     expect(alerts.filter((a) => a.source === "secret")).toHaveLength(1);
     const health = await (await request("/health", { headers: bearer(TEST_METRICS_TOKEN) })).json<{ checks: { kafka: { suppressed?: number } } }>();
     expect(health.checks.kafka.suppressed).toBe(2);
+  });
+
+  it("a retry scored after its first attempt was released is another decision: another id; a re-sent alert keeps its id", async () => {
+    const tx = TransactionSchema.parse(transaction());
+    const first = await toStoreItem(tx, {}, Date.now(), { kind: "secret" });
+    const retry = await toStoreItem(tx, {}, Date.now(), { kind: "secret" });
+    expect(retry.idempotencyKey).toBe(first.idempotencyKey);
+    const scored = { kind: "scored" as const, result: scoreResult({ transaction_id: tx.transaction_id }), features: new Float32Array(FEATURE_COUNT) };
+    const ids = async (item: typeof first) => (await alertsFor([item], [scored], "approve", Date.now())).map((a) => a.alert_id);
+    expect(await ids(first)).toEqual(await ids(first));
+    expect(await ids(retry)).not.toEqual(await ids(first));
   });
 });

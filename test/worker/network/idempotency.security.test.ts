@@ -8,15 +8,23 @@ import { delayRedisReplies, sharedState, unique } from "./helpers";
 const page = (shopperIp: string) => ({ ...bearer(TEST_PUBLISHABLE_KEY), origin: TEST_ORIGIN, "cf-connecting-ip": shopperIp });
 
 describe("idempotency checks what is being retried", () => {
-  it("4. a publishable key cannot plant an answer for another shopper", async () => {
+  it("4. a publishable key cannot plant an answer for another shopper, nor make the shopper's page wait or fail", async () => {
     const id = unique("txn_plant");
     const planted = await postJson("/v1/score", transaction({ transaction_id: id, amount: 999_900, device: { ip_country: "NG" } }), page("198.51.100.50"));
     expect(planted.status).toBe(200);
-    // The real shopper's page, another network, another card and amount, the same transaction id.
+    // The real shopper's page, another network, another card and amount, the same transaction id: scored afresh.
     const victim = await postJson("/v1/score", transaction({ transaction_id: id, amount: 2_500 }), page("203.0.113.60"));
-    expect(victim.status).toBe(422);
+    expect(victim.status).toBe(200);
     expect(victim.headers.get("idempotent-replayed")).toBeNull();
-    expect((await victim.json<ProblemBody>()).code).toBe("idempotency_key_reused");
+    expect((await victim.json<{ replayed?: boolean }>()).replayed).toBeUndefined();
+  });
+
+  it("a page retrying with another body is refused, not answered from the first", async () => {
+    const id = unique("txn_page_reuse");
+    expect((await postJson("/v1/score", transaction({ transaction_id: id, amount: 1_000 }), page("198.51.100.52"))).status).toBe(200);
+    const other = await postJson("/v1/score", transaction({ transaction_id: id, amount: 9_000 }), page("198.51.100.52"));
+    expect(other.status).toBe(422);
+    expect((await other.json<ProblemBody>()).code).toBe("idempotency_key_reused");
   });
 
   it("the same shopper retrying the same request gets the stored answer", async () => {

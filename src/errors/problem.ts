@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { redactPans } from "../utils/pan";
 
 /**
  * Every error the API returns is an RFC 9457 problem document with a stable machine-readable `code`. Codes are
@@ -98,8 +99,18 @@ export function problem(code: ProblemCode, detail?: string, errors?: FieldError[
   };
 }
 
+/**
+ * The one way a problem leaves the API. Its detail and instance may quote what the caller sent (a path, a header,
+ * an id, a field's value in a validation message); a card number in them is replaced, so an error never repeats a PAN back (or into a proxy's log).
+ */
 export function problemResponse(p: Problem, headers?: Record<string, string>): Response {
-  return new Response(JSON.stringify(p), {
+  const safe: Problem = {
+    ...p,
+    ...(p.detail !== undefined && { detail: redactPans(p.detail) }),
+    ...(p.instance !== undefined && { instance: redactPans(p.instance) }),
+    ...(p.errors !== undefined && { errors: p.errors.map((e) => ({ ...e, path: redactPans(e.path), message: redactPans(e.message) })) }),
+  };
+  return new Response(JSON.stringify(safe), {
     status: p.status,
     headers: { "content-type": "application/problem+json", ...headers },
   });

@@ -49,16 +49,14 @@ export function requireKey(access: RouteAccess) {
 
 /**
  * A protected route's access, in one place: its OpenAPI `security` (which key kinds, the scope as the role) and
- * responses, and the middleware that enforces them — key, then rate limit, before anything reads the body (unless
- * the route's cost depends on it).
+ * responses, and the middleware that enforces them — key, then rate limit, before anything reads the body (a route
+ * whose cost depends on its body adds a second check after reading it).
  */
 export function keyAccess(access: RouteAccess) {
   const key = requireKey(access);
   return {
     security: access.keys.map((kind) => ({ [SCHEME[kind]]: [access.scope] })),
     middleware: [key, rateLimit] as [MiddlewareHandler<AppEnv>, MiddlewareHandler<AppEnv>],
-    /** The key check alone, for a route whose rate limit depends on its body (the batch: one unit per item). */
-    key,
     responses: {
       401: problems("Missing, unknown or revoked API key"),
       403: problems(

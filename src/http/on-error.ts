@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { fieldErrors } from "../errors/field-errors";
 import { ApiError, problem, problemResponse } from "../errors/problem";
+import { redactPans } from "../utils/pan";
 import type { AppEnv } from "./env";
 
 /** Zod rejections from any route become one 400 problem listing every offending field. */
@@ -20,6 +21,6 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
     const code = err.status === 413 ? "payload_too_large" : err.status === 415 ? "unsupported_media_type" : "malformed_json";
     return problemResponse(problem(code, err.message, undefined, c.req.path));
   }
-  console.error("unhandled error", c.req.method, c.req.path, err);
+  console.error("unhandled error", c.req.method, redactPans(c.req.path), err);
   return problemResponse(problem("internal_error", "An unexpected error occurred; it has been logged", undefined, c.req.path));
 }

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { pathToString } from "../errors/field-errors";
 import { ApiError } from "../errors/problem";
-import { findPanPaths } from "../schemas/pan";
+import { findPanPaths } from "../utils/pan";
 import type { AppEnv } from "./env";
 
 /** Headers the API stores (as part of a Redis key): a card number there is refused like one in the body. */

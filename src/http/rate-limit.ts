@@ -19,7 +19,10 @@ import { appendServerTiming } from "./server-timing";
  * costs no extra round trip — and the pipeline joins it before answering (`requestDegradations`); a request that
  * crosses the limit on that path is still answered, the ones after it are refused.
  *
- * A request costs what it scores (`cost`; a batch, one unit per transaction), so the limit is on transactions.
+ * A request costs what it scores (`cost`; a batch, one unit per transaction), so the limit is on transactions. A
+ * route may check in two steps — one unit before it reads the body, so even a request whose body is refused is
+ * counted, and the rest once the body says how much it is — with a cost of 0 skipping the step; the last check's
+ * headers are the ones the response carries.
  */
 export const rateLimitBy = (cost: (c: Context<AppEnv>) => number) =>
   createMiddleware<AppEnv>(async (c, next) => {
@@ -27,8 +30,9 @@ export const rateLimitBy = (cost: (c: Context<AppEnv>) => number) =>
     const { limiter } = c.get("services");
     const policy = principal.rateLimit;
     const identifier = principal.kind === "secret" ? principal.keyId : `${principal.keyId}:ip:${clientNetwork(c.req.raw)}`;
-    const started = performance.now();
     const units = cost(c);
+    if (units <= 0) return next();
+    const started = performance.now();
     const check = limiter.begin(identifier, policy, units);
 
     let headers: Record<string, string> = {};
@@ -42,7 +46,8 @@ export const rateLimitBy = (cost: (c: Context<AppEnv>) => number) =>
       }
       return verdict;
     });
-    c.set("rateLimit", settled);
+    const earlier = c.get("rateLimit");
+    c.set("rateLimit", earlier ? Promise.all([earlier, settled]) : settled);
     if (!check.concurrent && (await settled).kind === "limited") {
       const what = units === 1 ? `Limit of ${policy.requests} requests per ${policy.window_s} s reached` : `This request scores ${units} transactions; the limit is ${policy.requests} per ${policy.window_s} s, and not that many are left in this window`;
       throw new ApiError("rate_limited", what, undefined, {
@@ -53,7 +58,8 @@ export const rateLimitBy = (cost: (c: Context<AppEnv>) => number) =>
     const waited = performance.now() - started;
     await next();
     await settled;
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+    // A later check (closer to next()) has set its headers already: they are the more recent count.
+    for (const [name, value] of Object.entries(headers)) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
     appendServerTiming(c.res, "ratelimit", waited, check.concurrent ? "concurrent" : "awaited");
   });
 

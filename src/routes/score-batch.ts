@@ -11,7 +11,7 @@ import { panError } from "../http/pan-guard";
 import { problems } from "../http/problems";
 import { rateLimitBy, requestDegradations } from "../http/rate-limit";
 import { createdAtProblem, runDecisions, toStoreItem } from "../pipeline";
-import { findPanPaths } from "../schemas/pan";
+import { findPanPaths } from "../utils/pan";
 import { BatchRequestSchema, BatchResponseSchema, MAX_BATCH, type BatchItem } from "../schemas/score";
 import { TransactionRequestSchema } from "../schemas/transaction";
 import type { StoreItem } from "../store/interface";
@@ -19,10 +19,13 @@ import { msSince, roundMs } from "../utils/round";
 
 export const MAX_BATCH_BODY_BYTES = 2 * 1024 * 1024;
 
-/** What a batch costs against its key's limit: one unit per transaction (a malformed body, one). */
-function batchCost(c: Context<AppEnv>): number {
+/**
+ * What a batch costs against its key's limit beyond the unit it paid on arrival: one unit per further transaction.
+ * The arrival unit is checked before the body is read, so a body refused as too large or malformed is counted too.
+ */
+function restOfBatchCost(c: Context<AppEnv>): number {
   const transactions = (c.get("body") as { transactions?: unknown } | null)?.transactions;
-  return Array.isArray(transactions) ? Math.min(Math.max(1, transactions.length), MAX_BATCH) : 1;
+  return Array.isArray(transactions) ? Math.min(transactions.length, MAX_BATCH) - 1 : 0;
 }
 
 const access = keyAccess({ keys: ["secret"], scope: "score:batch" });
@@ -34,8 +37,8 @@ export const scoreBatchRoute = createRoute({
   description:
     "Results come back in request order. Each item is validated on its own: an invalid item gets an `error` entry (a problem document) and the others are scored. One feature-store round trip and one model call serve the whole batch.",
   security: access.security,
-  // The body first: the batch costs one rate-limit unit per transaction.
-  middleware: [access.key, jsonBody(MAX_BATCH_BODY_BYTES), rateLimitBy(batchCost)] as const,
+  // One rate-limit unit on arrival, then one per further transaction once the body is read.
+  middleware: [...access.middleware, jsonBody(MAX_BATCH_BODY_BYTES), rateLimitBy(restOfBatchCost)] as const,
   request: { body: { content: { "application/json": { schema: BatchRequestSchema } }, required: true } },
   responses: {
     ...access.responses,

@@ -31,6 +31,8 @@ export function ipv6Groups(ip: string): number[] | undefined {
   if (halves.length > 2) return undefined;
   const parse = (s: string) => (s === "" ? [] : s.split(":"));
   const [head, rest] = [parse(halves[0]!), halves.length === 2 ? parse(halves[1]!) : undefined];
+  // `::` stands for one zero group or more, so at most seven are written around it.
+  if (rest !== undefined && head.length + rest.length > 7) return undefined;
   const all = rest === undefined ? head : [...head, ...Array<string>(8 - head.length - rest.length).fill("0"), ...rest];
   if (all.length !== 8 || !all.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
   return all.map((g) => parseInt(g, 16));

@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { REDACTED, findPanPaths, looksLikePan, luhnValid } from "../../../src/schemas/pan";
+import { REDACTED, findPanPaths, looksLikePan, luhnValid, redactPans } from "../../../src/utils/pan";
 
 /**
  * The PAN detector against the ways a card number gets written: any length from 12 to 19 digits, cut into groups
  * of any size, joined by any separators (including Unicode spaces and several in a row), in ASCII or full-width
- * digits, inside other text, as a value or as an object key.
+ * digits or any other script's, inside other text, glued to an expiry, as a value or as an object key.
  */
 /** Card networks' prefixes (plausibleIssuer): a Visa, a Mastercard 2-series, an Amex, a UnionPay … */
 const ISSUER = fc.constantFrom("4", "51", "55", "2221", "2720", "2200", "34", "37", "35", "36", "6011", "62", "65", "81");
@@ -75,13 +75,55 @@ describe("PAN detection", () => {
     );
   });
 
-  it("never flags a number no card network issues from (leading 0, 1, 7 or 9): reference numbers stay usable", () => {
+  it("never flags a number of up to 16 digits no card network issues from (leading 0, 1, 7 or 9): reference numbers stay usable", () => {
+    // Longer runs are also read by their first and last 15 and 16 digits (a card number glued to its expiry), so
+    // only up to 16 digits is the leading digit alone decisive.
     fc.assert(
-      fc.property(fc.constantFrom("0", "1", "7", "9"), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 11, maxLength: 18 }), (first, rest) => {
+      fc.property(fc.constantFrom("0", "1", "7", "9"), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 11, maxLength: 15 }), (first, rest) => {
         expect(looksLikePan(first + rest.join(""))).toBe(false);
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("reads every script's digits, ignores combining marks and invisible characters, and follows wide layouts", () => {
+    const pan = "4242424242424242";
+    const inScript = (zero: number) => [...pan].map((d) => String.fromCodePoint(zero + Number(d))).join("");
+    // Arabic-Indic, Devanagari, Bengali, Thai, Myanmar, Adlam (astral), mathematical bold (NFKC folds it).
+    for (const zero of [0x0660, 0x0966, 0x09e6, 0x0e50, 0x1040, 0x1e950, 0x1d7ce]) {
+      expect(looksLikePan(inScript(zero)), zero.toString(16)).toBe(true);
+    }
+    for (const text of [
+      "4242\u0301424242424242\u0308 42",
+      "4242\u200b4242\u200d4242\u20604242",
+      "4242    4242    4242    4242",
+      "4242\n        4242\n        4242\n        4242",
+      "4242 / 4242 / 4242 / 4242",
+    ]) {
+      expect(looksLikePan(text), JSON.stringify(text)).toBe(true);
+    }
+  });
+
+  it("finds a card number glued to its expiry or security code, or behind a stray digit", () => {
+    fc.assert(
+      fc.property(luhnNumber.filter((d) => d.length === 15 || d.length === 16), fc.stringMatching(/^[0-9]{1,4}$/), fc.boolean(), (digits, extra, before) => {
+        // A run of 16 digits or fewer is read whole only (so a 16-digit reference number is not read as an Amex).
+        fc.pre(digits.length + extra.length > 16);
+        expect(looksLikePan(before ? extra + digits : digits + extra)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("does not read phone numbers, dates or times as card numbers", () => {
+    for (const text of ["+44 7911 123456", "+1 (415) 555-2671 ext 4242", "1/26/2024 10:30:00", "2026-11-21 10:30:00.123456", "10:30:00 4242"]) {
+      expect(looksLikePan(text), text).toBe(false);
+    }
+  });
+
+  it("redacts card numbers from text it echoes and leaves the rest", () => {
+    expect(redactPans("/v1/4242424242424242/x?q=4242-4242-4242-4242&n=7")).toBe("/v1/[card number]/x?q=[card number]&n=7");
+    expect(redactPans("/v1/entities/card/fp_123")).toBe("/v1/entities/card/fp_123");
   });
 
   it("leaves ordinary values alone", () => {

@@ -1,6 +1,7 @@
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, newKey } from "../auth/helpers";
-import type { ProblemBody } from "../helpers";
+import { BASE, bearer, type ProblemBody } from "../helpers";
 import { unique } from "./helpers";
 
 /** Finding 3 of issue 10: a batch of 1000 counted as one request against its key's limit. */
@@ -21,6 +22,25 @@ describe("rate limits count what a request scores", () => {
   it("a single score still costs one", async () => {
     const { key } = await newKey({ kind: "secret", rateLimit: { requests: 50, window_s: 3600 } });
     const res = await call("/v1/score", { key, body: tx() });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("ratelimit-remaining")).toBe("49");
+  });
+
+  it("a batch whose body is refused (malformed, too large, wrong type) still costs one: parsing is not free", async () => {
+    const { key } = await newKey({ kind: "secret", rateLimit: { requests: 3, window_s: 3600 } });
+    const raw = (body: string, type = "application/json") =>
+      SELF.fetch(`${BASE}/v1/score/batch`, { method: "POST", headers: { ...bearer(key), "content-type": type }, body });
+    expect((await raw('{"transactions": [')).status).toBe(400);
+    expect((await raw("x".repeat(2 * 1024 * 1024 + 1))).status).toBe(413);
+    const wrongType = await raw("{}", "text/plain");
+    expect(wrongType.status).toBe(415);
+    const refused = await raw(JSON.stringify({ transactions: [tx()] }));
+    expect(refused.status).toBe(429);
+  });
+
+  it("a batch of one costs one, and its headers count it once", async () => {
+    const { key } = await newKey({ kind: "secret", rateLimit: { requests: 50, window_s: 3600 } });
+    const res = await call("/v1/score/batch", { key, body: { transactions: [tx()] } });
     expect(res.status).toBe(200);
     expect(res.headers.get("ratelimit-remaining")).toBe("49");
   });

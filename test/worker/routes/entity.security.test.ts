@@ -41,4 +41,15 @@ describe("9. one IP, one entity, however it is spelled", () => {
     for (const spelled of [v4, `::ffff:${v4}`]) expect((await postJson("/v1/score", transaction({ device: { ip: spelled } }))).status).toBe(200);
     expect((await (await getWithKey(`/v1/entities/ip/${v4}`)).json<Entity>()).events).toHaveLength(2);
   });
+
+  it("an address with too many groups is an error of the caller's, never a 500 (path, body or CF-Connecting-IP)", async () => {
+    const tooMany = "1::2:3:4:5:6:7:8:9";
+    const view = await getWithKey(`/v1/entities/ip/${tooMany}`);
+    expect(view.status).toBeGreaterThanOrEqual(400);
+    expect(view.status).toBeLessThan(500);
+    const scored = await postJson("/v1/score", transaction({ device: { ip: tooMany } }));
+    expect(scored.status).toBeLessThan(500);
+    const fromHeader = await postJson("/v1/score", transaction(), { "cf-connecting-ip": tooMany });
+    expect(fromHeader.status).toBe(200);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { postJson, transaction, type ProblemBody } from "../helpers";
+import { SELF } from "cloudflare:test";
+import { BASE, getWithKey, postJson, transaction, type ProblemBody } from "../helpers";
 
 /**
  * Finding 6 of issue 10: card numbers written with other separators, in other digits, as object keys or in the
@@ -65,6 +66,21 @@ describe("6. a card number is caught however it is written, wherever it is, and 
   it("digits that are not a card number still score (a 16-digit order id failing Luhn, a phone number)", async () => {
     for (const id of ["5105 1051 0510 5106", "+44 20 7946 0958"]) {
       expect((await postJson("/v1/score", transaction({ customer: { id } }))).status).toBe(200);
+    }
+  });
+
+  it("is never echoed by an error that quotes the request: an unknown path, an entity id, a content type, a method", async () => {
+    const answers = [
+      await getWithKey("/4242424242424242"),
+      await getWithKey("/v1/entities/card/4242.4242.4242.4242"),
+      await getWithKey("/v1/entities/ip/4242424242424242"),
+      await postJson("/v1/score", "{}", { "content-type": "text/4242-4242-4242-4242" }),
+      await SELF.fetch(`${BASE}/v1/score/4242424242424242`, { method: "DELETE" }),
+    ];
+    for (const res of answers) {
+      expect(res.status, res.url).toBeGreaterThanOrEqual(400);
+      expect(res.status, res.url).toBeLessThan(500);
+      noDigitsOfTheCard(await res.text());
     }
   });
 });

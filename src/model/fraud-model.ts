@@ -2,14 +2,17 @@ import type { InferenceSession } from "onnxruntime-web/wasm";
 import { FEATURE_NAMES } from "../features";
 import { ModelCardSchema, type ModelCard } from "./card";
 import { createSession, ort } from "./ort";
+import { readTreeEnsemble, type TreeEnsemble } from "./trees";
 
 /**
- * The served model: an ONNX session plus its card. It refuses a card whose features are not, in order, the
- * features this build computes — serving a model on misaligned inputs would be silently wrong.
+ * The served model: an ONNX session plus its card, and its trees read from the same bytes (what reasons explain).
+ * It refuses a card whose features are not, in order, the features this build computes — serving a model on
+ * misaligned inputs would be silently wrong — and a graph whose trees it cannot read.
  */
 export class FraudModel {
   private constructor(
     readonly card: ModelCard,
+    readonly trees: TreeEnsemble,
     private readonly session: InferenceSession,
   ) {}
 
@@ -21,7 +24,9 @@ export class FraudModel {
         `model ${parsed.id}@${parsed.version} expects features [${names.join(",")}] but this build computes [${FEATURE_NAMES.join(",")}]`,
       );
     }
-    return new FraudModel(parsed, await createSession(bytes));
+    const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    const trees = readTreeEnsemble(view, parsed.features.length);
+    return new FraudModel(parsed, trees, await createSession(view));
   }
 
   get width(): number {

@@ -17,7 +17,7 @@ import type { PipelineDeps } from "./deps";
  *   1. load the model (once per isolate; a 503 when it cannot be — nothing honest to answer without it);
  *   2. read-and-update behavioural state: ONE store round trip for all items (degrades to neutral behaviour);
  *   3. build each fresh item's feature row (src/features: the definition training uses);
- *   4. run the model once for all rows and their reason variants;
+ *   4. run the model once for all rows, and explain each from the model's trees (the reasons);
  *   5. decide (the card's thresholds; policy joins here);
  *   6. join what the entry point itself had to do without (e.g. an unchecked rate limit);
  *   7. after the answer (`waitUntil`): alerts, analytics, stored answers.

@@ -8,7 +8,7 @@ export const ReasonSchema = z
     code: z.string().openapi({ example: "card_velocity", description: "What raised the score, e.g. `card_velocity`, `ip_little_history`, `disposable_email_domain` (docs/reasons.md)" }),
     feature: z.string().openapi({ example: "card_count_1h" }),
     value: z.number().openapi({ example: 7 }),
-    impact: z.number().openapi({ example: 0.31, description: "Score drop when this feature is set to its training reference." }),
+    impact: z.number().openapi({ example: 0.31, description: "This feature's share of the gap between the score and the training reference's score (exact Shapley value from the model's trees, in proportion). Impacts of all features add up to that gap." }),
   })
   .openapi("Reason");
 

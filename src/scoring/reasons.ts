@@ -1,6 +1,8 @@
 import { notProvided, reasonCode } from "../features";
 import type { ModelCard } from "../model/card";
+import type { FraudModel } from "../model/fraud-model";
 import { round6 } from "../utils/round";
+import { BaselineShapley } from "./attribution";
 
 export interface Reason {
   code: string;
@@ -14,17 +16,18 @@ export const MAX_REASONS = 4;
 const MIN_IMPACT = 1e-4;
 
 /**
- * Reasons are measured, not guessed: for each feature whose value differs from its training reference (the
- * median among legitimate rows), the row is re-scored with that one feature set to the reference. The score drop
- * is the feature's impact. The variants of every row go to the model in the same call as the rows themselves.
+ * Reasons are measured, not guessed: each feature's exact Shapley value (attribution.ts) against the training
+ * reference row (every feature at its median among legitimate rows), computed from the model's own trees. In
+ * log-odds the values sum to the row's log-odds minus the reference's; an impact is the feature's share of the
+ * probability gap, `score − reference score`, in that proportion — so a response's impacts add up to how far the
+ * transaction sits above (or below) a typical legitimate one.
  */
-export interface ReasonPlan {
-  /** Feature index of each variant row, per original row. */
-  variants: number[][];
-  rowCount: number;
-  /** What each variant set its feature to. */
-  reference: Float32Array;
+export function explainerFor(model: FraudModel): BaselineShapley {
+  let explainer = explainers.get(model);
+  if (!explainer) explainers.set(model, (explainer = new BaselineShapley(model.trees, referenceVector(model.card))));
+  return explainer;
 }
+const explainers = new WeakMap<FraudModel, BaselineShapley>();
 
 /** The card's references in input order; built once per loaded card, not per request. */
 export function referenceVector(card: ModelCard): Float32Array {
@@ -37,51 +40,38 @@ export function referenceVector(card: ModelCard): Float32Array {
 }
 const referenceByCard = new WeakMap<ModelCard, Float32Array>();
 
-/** Appends the variant rows after the `n` original rows in one tensor buffer. */
-export function withReasonVariants(rows: Float32Array, width: number, reference: Float32Array): { all: Float32Array; plan: ReasonPlan } {
-  const n = rows.length / width;
-  const variants: number[][] = [];
-  let extra = 0;
-  for (let r = 0; r < n; r++) {
-    const idx: number[] = [];
-    for (let f = 0; f < width; f++) if (rows[r * width + f] !== reference[f]) idx.push(f);
-    variants.push(idx);
-    extra += idx.length;
-  }
-  const all = new Float32Array((n + extra) * width);
-  all.set(rows);
-  let at = n;
-  for (let r = 0; r < n; r++) {
-    for (const f of variants[r]!) {
-      all.set(rows.subarray(r * width, (r + 1) * width), at * width);
-      all[at * width + f] = reference[f]!;
-      at++;
-    }
-  }
-  return { all, plan: { variants, rowCount: n, reference } };
-}
+const sigmoid = (m: number) => 1 / (1 + Math.exp(-m));
 
-/** The top contributors of each row, from the scores of the call made with `withReasonVariants`. */
-export function reasonsFrom(scores: Float32Array, rows: Float32Array, plan: ReasonPlan, card: ModelCard): Reason[][] {
+/**
+ * The top contributors of each row: `phi` holds each row's Shapley values in log-odds (row-major, like `rows`),
+ * `scores` each row's P(fraud), `referenceMargin` the reference row's log-odds.
+ */
+export function reasonsFrom(scores: Float32Array, rows: Float32Array, phi: Float64Array, referenceMargin: number, card: ModelCard): Reason[][] {
   const width = card.features.length;
-  const { reference } = plan;
+  const reference = referenceVector(card);
   const presence = presenceColumns(card);
-  let at = plan.rowCount;
-  return plan.variants.map((idx, r) => {
-    const base = scores[r]!;
-    const row = rows.subarray(r * width, (r + 1) * width);
+  const referenceScore = sigmoid(referenceMargin);
+  const out: Reason[][] = [];
+  for (let r = 0; r < scores.length; r++) {
+    const at = r * width;
+    const p = scores[r]!;
+    let gap = 0;
+    for (let f = 0; f < width; f++) gap += phi[at + f]!;
+    // Log-odds to probability, in proportion; where the gap vanishes, the slope of the sigmoid at the score.
+    const scale = Math.abs(gap) > 1e-9 ? (p - referenceScore) / gap : p * (1 - p);
     const found: Reason[] = [];
-    for (const f of idx) {
-      const impact = base - scores[at++]!;
-      if (impact > MIN_IMPACT) {
-        const info = card.features[f]!;
-        const absent = info.entity !== undefined && row[presence.get(info.entity)!]! < 0;
-        const code = absent ? notProvided(info.entity!) : reasonCode(info.reason, row[f]!, reference[f]!);
-        found.push({ code, feature: info.name, value: round6(row[f]!), impact: round6(impact) });
-      }
+    for (let f = 0; f < width; f++) {
+      const impact = phi[at + f]! * scale;
+      if (!(impact > MIN_IMPACT)) continue;
+      const info = card.features[f]!;
+      const value = rows[at + f]!;
+      const absent = info.entity !== undefined && rows[at + presence.get(info.entity)!]! < 0;
+      const code = absent ? notProvided(info.entity!) : reasonCode(info.reason, value, reference[f]!);
+      found.push({ code, feature: info.name, value: round6(value), impact: round6(impact) });
     }
-    return found.sort((a, b) => b.impact - a.impact).slice(0, MAX_REASONS);
-  });
+    out.push(found.sort((a, b) => b.impact - a.impact).slice(0, MAX_REASONS));
+  }
+  return out;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FEATURE_NAMES } from "../../../src/features";
 import { defaultModel } from "../../../src/model/default-model";
+import { explainerFor } from "../../../src/scoring/reasons";
 import reference from "../../../models/fraud-gbdt.reference.json";
 
 /**
@@ -31,5 +32,20 @@ describe("model parity with the training pipeline", () => {
     const model = await defaultModel();
     const one = await model.score(new Float32Array(reference.rows[0]!.features));
     expect(one[0]).toBeCloseTo(reference.rows[0]!.score, 5);
+  });
+
+  it("the reasons explain the runtime's own score: the reference's log-odds plus the contributions is its logit", async () => {
+    const model = await defaultModel();
+    const rows = new Float32Array(reference.rows.flatMap((r) => r.features));
+    const scores = await model.score(rows);
+    const explainer = explainerFor(model);
+    const phi = explainer.explain(rows, model.width);
+    let maxDiff = 0;
+    scores.forEach((p, i) => {
+      const sum = phi.subarray(i * model.width, (i + 1) * model.width).reduce((a, b) => a + b, 0);
+      // Compared in probability: a float32 score near 0 or 1 has few bits of log-odds left.
+      maxDiff = Math.max(maxDiff, Math.abs(1 / (1 + Math.exp(-(explainer.referenceMargin + sum))) - p));
+    });
+    expect(maxDiff).toBeLessThanOrEqual(1e-5);
   });
 });

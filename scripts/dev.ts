@@ -9,62 +9,14 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { startKafkaRest } from "./local/kafka/kafka-rest";
-import { hasRedisServerBinary } from "./local/redis-server-process";
-import { LOCAL_DEFAULTS, startLocalStack } from "./local/stack";
-import { DEMO_KEYS, DEMO_MERCHANT_ID, DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY, recordsFor, seedDemoMerchant } from "./seed-demo";
+import { startDevBackends } from "./local/dev-backends";
+import { DEMO_MERCHANT_ID, DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY } from "./seed-demo";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const WRANGLER = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
 
-/** What wrangler dev is given, and how to take it down again. */
-interface Local {
-  env: Record<string, string>;
-  stop(): Promise<void>;
-}
-
-/** On fixed ports so the CLIs' defaults reach it; on free ones when another run holds them. */
-async function onDefaultPorts<T>(ports: { redisRestPort?: number; kafkaRestPort?: number }, start: (ports: { redisRestPort?: number; kafkaRestPort?: number }) => Promise<T>): Promise<T> {
-  try {
-    return await start(ports);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
-    console.warn(`dev: port(s) ${Object.values(ports).join("/")} taken; using free ports`);
-    return start({});
-  }
-}
-
-async function redisStack(): Promise<Local> {
-  const stack = await onDefaultPorts({ redisRestPort: LOCAL_DEFAULTS.redisRestPort, kafkaRestPort: LOCAL_DEFAULTS.kafkaRestPort }, (ports) => startLocalStack(ports));
-  console.log(`dev: local stack up (redis-server): Redis REST ${stack.env.UPSTASH_REDIS_REST_URL}, Kafka REST ${stack.env.UPSTASH_KAFKA_REST_URL}`);
-  await seedDemoMerchant(stack.env);
-  return { env: { ...stack.env }, stop: () => stack.stop() };
-}
-
-async function memoryBackends(): Promise<Local> {
-  const { kafkaUsername: username, kafkaPassword: password } = LOCAL_DEFAULTS;
-  const kafka = await onDefaultPorts({ kafkaRestPort: LOCAL_DEFAULTS.kafkaRestPort }, ({ kafkaRestPort }) => startKafkaRest({ username, password, port: kafkaRestPort }));
-  console.warn(
-    "dev: redis-server not found on PATH, so the Worker runs on its memory backends (BACKENDS=memory): behaviour, API " +
-      "keys, rate limits and the alert spill live in its isolate — lost whenever wrangler reloads it, and out of reach " +
-      "of the command-line tools (npm run keys, npm run seed). For the full local stack: apt-get install -y redis-server",
-  );
-  console.log(`dev: Kafka REST ${kafka.url} (in memory)`);
-  return {
-    env: {
-      BACKENDS: "memory",
-      // Digests only, as the key store holds them; the demo keys themselves are public test keys.
-      SEED_API_KEYS: JSON.stringify(await recordsFor(DEMO_KEYS)),
-      UPSTASH_KAFKA_REST_URL: kafka.url,
-      UPSTASH_KAFKA_REST_USERNAME: username,
-      UPSTASH_KAFKA_REST_PASSWORD: password,
-    },
-    stop: () => kafka.close(),
-  };
-}
-
 async function main(): Promise<void> {
-  const local = hasRedisServerBinary() ? await redisStack() : await memoryBackends();
+  const local = await startDevBackends("dev", { reloads: true });
   console.log(`dev: demo merchant ${DEMO_MERCHANT_ID}: secret key ${DEMO_SECRET_KEY}, publishable key ${DEMO_PUBLISHABLE_KEY} (see README)`);
 
   // wrangler reads the addresses from an env file (one per port, so two dev servers do not share one), so no secret

@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freeLoopbackPort } from "./free-port";
+import { spawnGuarded, type Guarded } from "./guarded-spawn";
 
 export interface RedisServerHandle {
   /** `redis://127.0.0.1:<port>` */
@@ -40,7 +41,7 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
   const port = options.port ?? (await freeLoopbackPort());
   const startTimeoutMs = options.startTimeoutMs ?? 5_000;
   const dir = mkdtempSync(join(tmpdir(), "local-redis-"));
-  let child: ChildProcess | undefined = await spawnReady(port, dir, startTimeoutMs);
+  let child: Guarded | undefined = await spawnReady(port, dir, startTimeoutMs);
 
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
 
@@ -59,20 +60,9 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
 }
 
 /** SIGKILLs the server (a crash, as far as clients can tell) through its guard and waits until it is gone. */
-async function kill(guard: ChildProcess): Promise<void> {
-  if (guard.exitCode !== null || guard.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => guard.once("exit", () => resolve()));
-  guard.stdin?.end();
-  await exited;
-}
+const kill = (server: Guarded) => server.stop();
 
-/**
- * `$@` is redis-server's arguments. fd 3 keeps the guard's stdin (background jobs get /dev/null otherwise); the
- * watcher's `read` returns at EOF, i.e. when the parent closed the pipe or died. The shell exits with the server.
- */
-const GUARD = 'exec 3<&0; redis-server "$@" </dev/null & pid=$!; (read _ <&3; kill -9 "$pid" 2>/dev/null) & wait "$pid"';
-
-function spawnReady(port: number, dir: string, timeoutMs: number): Promise<ChildProcess> {
+function spawnReady(port: number, dir: string, timeoutMs: number): Promise<Guarded> {
   const args = [
     "--port", String(port),
     "--bind", "127.0.0.1",
@@ -82,7 +72,8 @@ function spawnReady(port: number, dir: string, timeoutMs: number): Promise<Child
     "--daemonize", "no",
     "--loglevel", "notice",
   ];
-  const child = spawn("sh", ["-c", GUARD, "redis-server-guard", ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  const guarded = spawnGuarded("redis-server", args, { signal: "KILL" });
+  const { child } = guarded;
   return new Promise((resolve, reject) => {
     let output = "";
     const timer = setTimeout(() => fail(new Error(`redis-server did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
@@ -95,7 +86,7 @@ function spawnReady(port: number, dir: string, timeoutMs: number): Promise<Child
         child.stderr?.removeListener("data", onData);
         child.stdout?.resume();
         child.stderr?.resume();
-        resolve(child);
+        resolve(guarded);
       }
     };
     const fail = (error: Error) => {

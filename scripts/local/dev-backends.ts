@@ -1,0 +1,66 @@
+import { startKafkaRest } from "./kafka/kafka-rest";
+import { hasRedisServerBinary } from "./redis-server-process";
+import { LOCAL_DEFAULTS, startLocalStack } from "./stack";
+import { DEMO_KEYS, recordsFor, seedDemoMerchant } from "../seed-demo";
+
+/**
+ * What a locally served Worker (`npm run dev`, `npm start`) needs beside it, started and seeded:
+ * - with Debian's redis-server on PATH: the local stack (redis-server behind an Upstash-REST endpoint, a Kafka
+ *   REST endpoint keeping topics in the same Redis), the demo merchant's API keys stored in it;
+ * - without it: the Worker's memory backends (BACKENDS=memory: behaviour, API keys, rate limits and the alert
+ *   spill in its isolate), seeded with the demo keys, and only the Kafka REST endpoint (in memory).
+ */
+export interface DevBackends {
+  /** The Worker's variables pointing at what was started. */
+  env: Record<string, string>;
+  kind: "redis-server" | "memory";
+  /** redis-server itself (`redis://…`), when it runs. */
+  redisUrl?: string;
+  stop(): Promise<void>;
+}
+
+/** On fixed ports so the CLIs' defaults reach it; on free ones when another run holds them. */
+async function onDefaultPorts<T>(tool: string, ports: { redisRestPort?: number; kafkaRestPort?: number }, start: (ports: { redisRestPort?: number; kafkaRestPort?: number }) => Promise<T>): Promise<T> {
+  try {
+    return await start(ports);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
+    console.warn(`${tool}: port(s) ${Object.values(ports).join("/")} taken; using free ports`);
+    return start({});
+  }
+}
+
+async function redisStack(tool: string): Promise<DevBackends> {
+  const stack = await onDefaultPorts(tool, { redisRestPort: LOCAL_DEFAULTS.redisRestPort, kafkaRestPort: LOCAL_DEFAULTS.kafkaRestPort }, (ports) => startLocalStack(ports));
+  console.log(`${tool}: local stack up (redis-server): Redis REST ${stack.env.UPSTASH_REDIS_REST_URL}, Kafka REST ${stack.env.UPSTASH_KAFKA_REST_URL}`);
+  await seedDemoMerchant(stack.env);
+  return { env: { ...stack.env }, kind: "redis-server", redisUrl: stack.redisServer.url, stop: () => stack.stop() };
+}
+
+async function memoryBackends(tool: string, reloads: boolean): Promise<DevBackends> {
+  const { kafkaUsername: username, kafkaPassword: password } = LOCAL_DEFAULTS;
+  const kafka = await onDefaultPorts(tool, { kafkaRestPort: LOCAL_DEFAULTS.kafkaRestPort }, ({ kafkaRestPort }) => startKafkaRest({ username, password, port: kafkaRestPort }));
+  console.warn(
+    `${tool}: redis-server not found on PATH, so the Worker runs on its memory backends (BACKENDS=memory): behaviour, API ` +
+      `keys, rate limits and the alert spill live in its isolate — lost ${reloads ? "whenever wrangler reloads it" : "when it stops"}, and out of reach ` +
+      "of the command-line tools (npm run keys, npm run seed). For the full local stack: apt-get install -y redis-server",
+  );
+  console.log(`${tool}: Kafka REST ${kafka.url} (in memory)`);
+  return {
+    env: {
+      BACKENDS: "memory",
+      // Digests only, as the key store holds them; the demo keys themselves are public test keys.
+      SEED_API_KEYS: JSON.stringify(await recordsFor(DEMO_KEYS)),
+      UPSTASH_KAFKA_REST_URL: kafka.url,
+      UPSTASH_KAFKA_REST_USERNAME: username,
+      UPSTASH_KAFKA_REST_PASSWORD: password,
+    },
+    kind: "memory",
+    stop: () => kafka.close(),
+  };
+}
+
+/** `tool` names the command in what it prints; `reloads`: the Worker is reloaded on edits (wrangler dev). */
+export function startDevBackends(tool: string, opts: { reloads: boolean }): Promise<DevBackends> {
+  return hasRedisServerBinary() ? redisStack(tool) : memoryBackends(tool, opts.reloads);
+}

@@ -22,9 +22,10 @@ import { appendServerTiming } from "./server-timing";
  * A request costs what it scores (`cost`; a batch, one unit per transaction), so the limit is on transactions. A
  * route may check in two steps — one unit before it reads the body, so even a request whose body is refused is
  * counted, and the rest once the body says how much it is — with a cost of 0 skipping the step; the last check's
- * headers are the ones the response carries.
+ * headers are the ones the response carries, and `scores` says how many transactions the request scores in all
+ * (what a refusal names).
  */
-export const rateLimitBy = (cost: (c: Context<AppEnv>) => number) =>
+export const rateLimitBy = (cost: (c: Context<AppEnv>) => number, opts: { scores?: (c: Context<AppEnv>) => number } = {}) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const principal = c.get("principal");
     const { limiter } = c.get("services");
@@ -49,7 +50,8 @@ export const rateLimitBy = (cost: (c: Context<AppEnv>) => number) =>
     const earlier = c.get("rateLimit");
     c.set("rateLimit", earlier ? Promise.all([earlier, settled]) : settled);
     if (!check.concurrent && (await settled).kind === "limited") {
-      const what = units === 1 ? `Limit of ${policy.requests} requests per ${policy.window_s} s reached` : `This request scores ${units} transactions; the limit is ${policy.requests} per ${policy.window_s} s, and not that many are left in this window`;
+      const scores = opts.scores?.(c) ?? units;
+      const what = scores === 1 ? `Limit of ${policy.requests} transactions per ${policy.window_s} s reached` : `This request scores ${scores} transactions; the limit is ${policy.requests} per ${policy.window_s} s, and not that many are left in this window`;
       throw new ApiError("rate_limited", what, undefined, {
         ...headers,
         "Retry-After": headers["RateLimit-Reset"]!,

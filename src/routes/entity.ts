@@ -4,6 +4,8 @@ import { windows } from "../features/behaviour";
 import { ApiError } from "../errors/problem";
 import type { AppEnv } from "../http/env";
 import { keyAccess } from "../http/key-access";
+import { panError } from "../http/pan-guard";
+import { looksLikePan } from "../utils/pan";
 import { canonicalIp } from "../schemas/ip";
 import { problems } from "../http/problems";
 
@@ -56,6 +58,7 @@ export const entityRoute = createRoute({
   responses: {
     ...access.responses,
     200: { content: { "application/json": { schema: EntitySchema } }, description: "The entity's state" },
+    400: problems("The id looks like a card number (`pan_detected`): entities are keyed by fingerprints, never PANs"),
     404: problems("Nothing is known about this entity"),
     503: problems("The feature store is not reachable"),
   },
@@ -79,6 +82,8 @@ function summary(state: EntityState, now: number) {
 export function registerEntity(app: OpenAPIHono<AppEnv>) {
   app.openapi(entityRoute, async (c) => {
     const { type, id: given } = c.req.valid("param");
+    // A card number as the id is refused before it becomes part of a Redis key (and goes over the wire).
+    if (looksLikePan(given)) throw panError([["id"]], ["path"]);
     // The id the scorer keys the entity by (an IP in its one spelling).
     const id = type === "ip" ? canonicalIp(given) : given;
     const { store } = c.get("services");

@@ -24,8 +24,12 @@ export const MAX_BATCH_BODY_BYTES = 2 * 1024 * 1024;
  * The arrival unit is checked before the body is read, so a body refused as too large or malformed is counted too.
  */
 function restOfBatchCost(c: Context<AppEnv>): number {
+  return Math.max(0, batchSize(c) - 1);
+}
+
+function batchSize(c: Context<AppEnv>): number {
   const transactions = (c.get("body") as { transactions?: unknown } | null)?.transactions;
-  return Array.isArray(transactions) ? Math.min(transactions.length, MAX_BATCH) - 1 : 0;
+  return Array.isArray(transactions) ? Math.min(transactions.length, MAX_BATCH) : 1;
 }
 
 const access = keyAccess({ keys: ["secret"], scope: "score:batch" });
@@ -38,7 +42,7 @@ export const scoreBatchRoute = createRoute({
     "Results come back in request order. Each item is validated on its own: an invalid item gets an `error` entry (a problem document) and the others are scored. One feature-store round trip and one model call serve the whole batch.",
   security: access.security,
   // One rate-limit unit on arrival, then one per further transaction once the body is read.
-  middleware: [...access.middleware, jsonBody(MAX_BATCH_BODY_BYTES), rateLimitBy(restOfBatchCost)] as const,
+  middleware: [...access.middleware, jsonBody(MAX_BATCH_BODY_BYTES), rateLimitBy(restOfBatchCost, { scores: batchSize })] as const,
   request: { body: { content: { "application/json": { schema: BatchRequestSchema } }, required: true } },
   responses: {
     ...access.responses,

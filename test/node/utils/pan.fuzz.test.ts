@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { REDACTED, findPanPaths, looksLikePan, luhnValid, redactPans } from "../../../src/utils/pan";
 
 /**
- * The PAN detector against the ways a card number gets written: any length from 12 to 19 digits, cut into groups
- * of any size, joined by any separators (including Unicode spaces and several in a row), in ASCII or full-width
+ * The PAN detector against the ways a card number gets written: any length from 12 to 19 digits, whole or cut
+ * into groups of four or more, joined by any separators (including Unicode spaces and several in a row), in ASCII or full-width
  * digits or any other script's, inside other text, glued to an expiry, as a value or as an object key.
  */
 /** Card networks' prefixes (plausibleIssuer): a Visa, a Mastercard 2-series, an Amex, a UnionPay … */
@@ -18,14 +18,17 @@ const luhnNumber = fc.tuple(ISSUER, fc.integer({ min: 12, max: 19 })).chain(([is
   }),
 );
 
-const SEPARATORS = [" ", "  ", "   ", "-", " - ", ".", "_", "/", "\t", "\u00a0", "\u2009", "\u3000", "·"];
+const SEPARATORS = [" ", "  ", "   ", "-", " - ", ".", "_", "/", ":", "=", "&", "\t", "\u00a0", "\u2009", "\u3000", "·", "\u3164"];
 const separator = fc.constantFrom(...SEPARATORS);
 const FULL_WIDTH = (d: string) => String.fromCharCode(0xff10 + Number(d));
 
-/** The digits cut into groups of 1–6 and joined by separators; each digit ASCII or full-width. */
+/**
+ * The digits cut into groups as cards are written — whole, or in groups of four to six but the last (4-4-4-4,
+ * 4-6-5, 4-4-4-4-3, and any other such cut) — joined by separators; each digit ASCII or full-width.
+ */
 const written = luhnNumber.chain((digits) =>
   fc.record({
-    cuts: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 19 }),
+    cuts: fc.oneof(fc.constant([19]), fc.array(fc.integer({ min: 4, max: 6 }), { minLength: 1, maxLength: 5 })),
     seps: fc.array(separator, { minLength: 19, maxLength: 19 }),
     wide: fc.array(fc.boolean(), { minLength: 19, maxLength: 19 }),
     before: fc.constantFrom("", "card ", "pan: ", "n°"),
@@ -115,14 +118,36 @@ describe("PAN detection", () => {
     );
   });
 
-  it("does not read phone numbers, dates or times as card numbers", () => {
-    for (const text of ["+44 7911 123456", "+1 (415) 555-2671 ext 4242", "1/26/2024 10:30:00", "2026-11-21 10:30:00.123456", "10:30:00 4242"]) {
+  it("does not read phone numbers, dates, times, IPv4 addresses, UUIDs or digests as card numbers", () => {
+    for (const text of ["+44 7911 123456", "+1 (415) 555-2671 ext 4242", "1/26/2024 10:30:00", "2026-11-21 10:30:00.123456", "10:30:00 4242", "220.100.100.100", "15bae399-2127-4247-8a8f-8766bb603b82", "dev_fbf202488ee9414db471804600875ec8"]) {
       expect(looksLikePan(text), text).toBe(false);
+    }
+  });
+
+  it("does not flag random UUIDs, SHA-256 digests or IPv4 addresses (ids callers really send)", () => {
+    const hex = (n: number) => [...crypto.getRandomValues(new Uint8Array(n))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    for (let i = 0; i < 5000; i++) {
+      for (const id of [crypto.randomUUID(), hex(32), hex(20), `dev_${hex(16)}`, [...crypto.getRandomValues(new Uint8Array(4))].join(".")]) {
+        expect(looksLikePan(id), id).toBe(false);
+      }
+    }
+  });
+
+  it("reads a short-enough number after + as a phone, but not a card number of 13 digits or more", () => {
+    for (const text of ["+378282246310005", "+3782 822463 10005", "+30569309025904", "+4222222222222"]) expect(looksLikePan(text), text).toBe(true);
+  });
+
+  it("finds a card number glued to an expiry after short groups, and behind a colon or a Hangul filler", () => {
+    for (const text of ["2 41111111111111111228", "123 41111111111111111228", "12/28 42424242424242421228", "item 2 - 42424242424242421228", "0 3782822463100051228", "4242 4242 4242 42421228", "4242:4242:4242:4242", "4242\u31644242\u31644242\u31644242"]) {
+      expect(looksLikePan(text), text).toBe(true);
     }
   });
 
   it("redacts card numbers from text it echoes and leaves the rest", () => {
     expect(redactPans("/v1/4242424242424242/x?q=4242-4242-4242-4242&n=7")).toBe("/v1/[card number]/x?q=[card number]&n=7");
+    expect(redactPans("/x/4242/4242/4242/4242")).toBe("/x/[card number]");
+    expect(redactPans("No card 4242=4242=4242=4242 in your transactions")).toBe("No card [card number] in your transactions");
+    expect(redactPans("/x/4111&1111&1111&1111")).toBe("/x/[card number]");
     expect(redactPans("/v1/entities/card/fp_123")).toBe("/v1/entities/card/fp_123");
   });
 

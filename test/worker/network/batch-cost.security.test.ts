@@ -16,7 +16,9 @@ describe("rate limits count what a request scores", () => {
     expect(first.headers.get("ratelimit-remaining")).toBe("20");
     const second = await call("/v1/score/batch", { key, body: { transactions: Array.from({ length: 30 }, tx) } });
     expect(second.status).toBe(429);
-    expect((await second.json<ProblemBody>()).code).toBe("rate_limited");
+    const refusal = await second.json<ProblemBody>();
+    expect(refusal.code).toBe("rate_limited");
+    expect(refusal.detail).toContain("scores 30 transactions");
   });
 
   it("a single score still costs one", async () => {

@@ -69,6 +69,20 @@ describe("6. a card number is caught however it is written, wherever it is, and 
     }
   });
 
+  it("as an entity id: refused before it becomes part of a store key", async () => {
+    const res = await getWithKey("/v1/entities/card/4242424242424242");
+    expect(res.status).toBe(400);
+    const p = await res.json<ProblemBody>();
+    expect(p.code).toBe("pan_detected");
+    expect(p.errors!.map((e) => e.path)).toEqual(["path.id"]);
+  });
+
+  it("ids callers really send are not card numbers: a UUID idempotency key and transaction id, a hex device id, an IPv4", async () => {
+    const id = "15bae399-2127-4247-8a8f-8766bb603b82";
+    const res = await postJson("/v1/score", transaction({ transaction_id: id, device: { id: "dev_fbf202488ee9414db471804600875ec8", ip: "220.100.100.100" } }), { "idempotency-key": id });
+    expect(res.status).toBe(200);
+  });
+
   it("is never echoed by an error that quotes the request: an unknown path, an entity id, a content type, a method", async () => {
     const answers = [
       await getWithKey("/4242424242424242"),
@@ -76,6 +90,13 @@ describe("6. a card number is caught however it is written, wherever it is, and 
       await getWithKey("/v1/entities/ip/4242424242424242"),
       await postJson("/v1/score", "{}", { "content-type": "text/4242-4242-4242-4242" }),
       await SELF.fetch(`${BASE}/v1/score/4242424242424242`, { method: "DELETE" }),
+      // Split by the characters a URL or a header uses anyway.
+      await getWithKey("/x/4242/4242/4242/4242"),
+      await getWithKey("/x/4111&1111&1111&1111"),
+      await getWithKey("/v1/entities/card/4242=4242=4242=4242"),
+      await getWithKey("/v1/entities/card/4242%2F4242%2F4242%2F4242"),
+      await SELF.fetch(`${BASE}/v1/score/batch/4242/4242/4242/4242`, { method: "DELETE" }),
+      await postJson("/v1/score", "{}", { "content-type": "text/plain; x=4242/4242/4242/4242" }),
     ];
     for (const res of answers) {
       expect(res.status, res.url).toBeGreaterThanOrEqual(400);

@@ -3,8 +3,12 @@
  * workerd, no wrangler dev layers), the local stack (redis-server behind the Upstash REST endpoint) — driven by
  * autocannon over loopback. Each step is bounded in time and in requests, and the whole run stops by itself.
  *
- * Transactions are unique (fresh ids: every score is recorded) over a few thousand card / device / IP / customer
- * profiles, sent with a bench key whose rate limit does not bind. Per step it prints req/s, latency p50/p95/p99,
+ * Transactions are unique (fresh ids: every score is recorded), sent with a bench key whose rate limit does not
+ * bind. `--traffic generated` (the default) replays the synthetic payment stream the model is trained on (npm run
+ * generate: shoppers, their cards and devices, ~1–2 % fraud in campaigns), in order, as one merchant's traffic,
+ * so the decision mix — and with it the alerts each decision raises — is a real one; `--traffic profiles` sends a
+ * few thousand card / device / IP profiles round-robin (every profile recurs within seconds: high velocity, mostly
+ * `review`). Per step it prints req/s, latency p50/p95/p99,
  * non-2xx, the degraded fraction (answers that scored without some dependency), and the CPU each process spent
  * per request (from /proc: workerd, the node process serving the Redis/Kafka REST endpoints, redis-server, and the
  * load generator itself). Afterwards it checks that every answer was stored under its idempotency key.
@@ -22,6 +26,7 @@ import { Redis as IORedis } from "ioredis";
 import { runMain } from "../cli";
 import { freeLoopbackPort } from "../local/free-port";
 import { spawnGuarded } from "../local/guarded-spawn";
+import { generateStream } from "../data/stream";
 import { seedKeys } from "../seed-demo";
 import { runningFile, type RunningServer } from "../start";
 import { fmt, quantile } from "./start-worker";
@@ -35,6 +40,7 @@ const { values } = parseArgs({
     "max-requests": { type: "string", default: "200000" },
     profiles: { type: "string", default: "3000" },
     soak: { type: "string", default: "0" },
+    traffic: { type: "string", default: "generated" },
     "no-build": { type: "boolean", default: false },
   },
 });
@@ -52,8 +58,20 @@ const MERCHANT = "m_bench_load";
 const RUN = Date.now().toString(36);
 let seq = 0;
 
+const stream = generateStream({ seed: 7, rows: 2_000_000, days: 120 });
+
+/** The next transaction of the generated stream, as the bench merchant's, with a fresh id and no claimed time. */
+function generatedTx(): Record<string, unknown> {
+  const next = stream.next();
+  if (next.done) return profileTx();
+  const { created_at: _claimed, ...tx } = next.value.tx;
+  return { ...tx, transaction_id: `txn_load_${RUN}_${seq++}`, merchant: { ...tx.merchant, id: MERCHANT } };
+}
+
+const tx = values.traffic === "profiles" ? profileTx : generatedTx;
+
 /** A transaction on one of PROFILES shoppers: their card, device, IP and account recur, the id never does. */
-function tx(): Record<string, unknown> {
+function profileTx(): Record<string, unknown> {
   const i = seq++;
   const p = (i * 7919) % PROFILES;
   return {
@@ -151,6 +169,10 @@ interface Step {
   errors: number;
   degraded: number;
   answers: number;
+  /** Requests the Worker made to the Redis REST endpoint, per scored transaction, by path (/, /pipeline …). */
+  redisPerTx: Record<string, number>;
+  /** Share of answers per decision. */
+  decisions: Record<string, number>;
   /** CPU ms per request, by process. */
   cpu: Record<"workerd" | "restEndpoints" | "redisServer" | "loadGenerator", number>;
 }
@@ -161,6 +183,10 @@ async function step(server: Server, mode: "single" | "batch", connections: numbe
   const latencies: number[] = [];
   let degraded = 0;
   let answers = 0;
+  const decisions: Record<string, number> = {};
+  const refusals: string[] = [];
+  const count = (d: string | undefined) => (decisions[d ?? "?"] = (decisions[d ?? "?"] ?? 0) + 1);
+  const statsBefore = await restStats(server);
   const pids = { workerd: server.state.workerdPid, restEndpoints: server.state.pid, redisServer: server.redisPid, loadGenerator: process.pid };
   const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)])) as Record<keyof typeof pids, number>;
   const started = performance.now();
@@ -176,15 +202,20 @@ async function step(server: Server, mode: "single" | "batch", connections: numbe
           headers: { "content-type": "application/json", authorization: `Bearer ${BENCH_KEY}` },
           setupRequest: (req) => ({ ...req, body: body() }),
           onResponse: (status: number, text: string) => {
-            if (status !== 200) return;
+            if (status !== 200) {
+              if (refusals.length < 3) refusals.push(`${status} ${text.slice(0, 300)}`);
+              return;
+            }
             if (mode === "single") {
               answers++;
               if (!text.includes('"degraded":[]')) degraded++;
+              count(/"decision":"(\w+)"/.exec(text)?.[1]);
             } else {
-              const { results } = JSON.parse(text) as { results: { degraded?: string[] }[] };
+              const { results } = JSON.parse(text) as { results: { degraded?: string[]; decision?: string }[] };
               for (const r of results) {
                 answers++;
                 if (r.degraded && r.degraded.length > 0) degraded++;
+                count(r.decision);
               }
             }
           },
@@ -198,7 +229,14 @@ async function step(server: Server, mode: "single" | "batch", connections: numbe
   const requests = result.requests.total;
   const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, (cpuMs(pid) - before[k as keyof typeof pids]) / Math.max(1, requests)])) as Step["cpu"];
   latencies.sort((a, b) => a - b);
+  await new Promise((r) => setTimeout(r, 500)); // the step's own post-response writes
+  const statsAfter = await restStats(server);
+  const redisPerTx = Object.fromEntries(Object.entries(statsAfter.byPath).map(([path, n]) => [path, (n - (statsBefore.byPath[path] ?? 0)) / Math.max(1, answers)]));
+  for (const d of Object.keys(decisions)) decisions[d] = decisions[d]! / Math.max(1, answers);
+  for (const r of refusals) console.log(`           non-2xx: ${r}`);
   return {
+    redisPerTx,
+    decisions,
     mode,
     connections,
     requests,
@@ -213,6 +251,11 @@ async function step(server: Server, mode: "single" | "batch", connections: numbe
     answers,
     cpu,
   };
+}
+
+/** The local Upstash REST endpoint's request counts (it keeps them per path). */
+async function restStats(server: Server): Promise<{ byPath: Record<string, number> }> {
+  return (await fetch(`${server.state.env.UPSTASH_REDIS_REST_URL}/__stats`)).json() as Promise<{ byPath: Record<string, number> }>;
 }
 
 /** Answers stored under their idempotency keys (`idem:v2:…:tx:txn_load_<run>_…` holding JSON, not `pending:`). */
@@ -272,6 +315,8 @@ async function main(): Promise<void> {
             `non-2xx ${s.non2xx}, errors ${s.errors}, degraded ${(s.degraded * 100).toFixed(2)} % · CPU ms/req: workerd ${fmt(s.cpu.workerd)}, REST endpoints ${fmt(s.cpu.restEndpoints)}, ` +
             `redis-server ${fmt(s.cpu.redisServer)}, load generator ${fmt(s.cpu.loadGenerator)}`,
         );
+        const share = (r: Record<string, number>, digits: number) => Object.entries(r).sort().map(([k, v]) => `${k} ${v.toFixed(digits)}`).join(", ");
+        console.log(`           decisions: ${share(Object.fromEntries(Object.entries(s.decisions).map(([k, v]) => [k, v * 100])), 1)} % · Redis REST requests per transaction: ${share(s.redisPerTx, 3)}`);
       }
     }
     await new Promise((r) => setTimeout(r, 2_000)); // the last answers' post-response writes

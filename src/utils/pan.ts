@@ -11,7 +11,7 @@
  * and passes the Luhn check is a PAN, wherever the text is: a value, an object key, a header, a path.
  *
  * Not read, because they are something else by their form: a run of at most 12 digits straight after `+` (a phone
- * number), an IPv4 address, a UUID, and a token of 32 or more hexadecimal characters with letters among them (a
+ * number), an IPv4 address, a UUID, and a token of 16 or more hexadecimal characters with letters among them (a
  * digest). (Without the network prefixes one 12–19-digit reference number in ten would pass the Luhn check by
  * chance; with them about one in twenty, and none starting with 0, 1, 7 or 9: docs/errors.md.)
  */
@@ -71,7 +71,7 @@ const HIDDEN = /[\p{M}\p{Cf}\u115f\u1160\u3164\uffa0]/gu;
 const NOT_CARDS = [
   /(?<![\p{Nd}.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\p{Nd}.])/gu,
   /(?<![\p{L}\p{N}-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![\p{L}\p{N}-])/giu,
-  /(?<![\p{L}\p{N}])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{32,}(?![\p{L}\p{N}])/giu,
+  /(?<![\p{L}\p{N}])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{16,}(?![\p{L}\p{N}])/giu,
 ];
 
 /**

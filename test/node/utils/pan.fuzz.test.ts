@@ -127,7 +127,7 @@ describe("PAN detection", () => {
   it("does not flag random UUIDs, SHA-256 digests or IPv4 addresses (ids callers really send)", () => {
     const hex = (n: number) => [...crypto.getRandomValues(new Uint8Array(n))].map((b) => b.toString(16).padStart(2, "0")).join("");
     for (let i = 0; i < 5000; i++) {
-      for (const id of [crypto.randomUUID(), hex(32), hex(20), `dev_${hex(16)}`, [...crypto.getRandomValues(new Uint8Array(4))].join(".")]) {
+      for (const id of [crypto.randomUUID(), hex(32), hex(20), `dev_${hex(16)}`, `card_fp_${hex(8)}`, [...crypto.getRandomValues(new Uint8Array(4))].join(".")]) {
         expect(looksLikePan(id), id).toBe(false);
       }
     }

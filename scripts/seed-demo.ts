@@ -35,6 +35,16 @@ export const DEMO_KEYS: FixedKey[] = [
   },
 ];
 
+/**
+ * The benchmarks' key (`npm start -- --bench`): merchant m_bench, a limit that never binds (1,000,000 per minute).
+ * A test key, and only ever seeded into a local stack.
+ */
+export const BENCH_MERCHANT_ID = "m_bench";
+export const BENCH_KEY: FixedKey = {
+  key: "sk_test_bench_0000000000000000000000000",
+  spec: { kind: "secret", mode: "test", merchantId: BENCH_MERCHANT_ID, label: "benchmarks (local only)", rateLimit: { requests: 1_000_000, window_s: 60 } },
+};
+
 /** A fixed creation time keeps the stored records byte-identical across runs: seeding twice changes nothing. */
 const SEEDED_AT = new Date("2026-01-01T00:00:00Z");
 

@@ -6,6 +6,8 @@
  *
  *   npm start                         build (wrangler deploy --dry-run), start the backends, serve
  *   npm start -- --no-build           serve the last build in dist/worker
+ *   npm start -- --memory             the Worker's memory backends even where redis-server is installed
+ *   npm start -- --bench              also seed the benchmarks' key (scripts/seed-demo.ts BENCH_KEY)
  *   PORT=8790 npm start               another port
  *   WORKERD_INSPECTOR=127.0.0.1:9229  also open workerd's inspector (CPU profiles: scripts/bench/profile.ts)
  *
@@ -25,7 +27,7 @@ import { isMain, runMain } from "./cli";
 import { startDevBackends } from "./local/dev-backends";
 import { spawnGuarded } from "./local/guarded-spawn";
 import { ANALYTICS_ENGINE_MODULE, workerdConfig, type WorkerModule } from "./local/workerd-config";
-import { DEMO_MERCHANT_ID, DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY } from "./seed-demo";
+import { BENCH_KEY, DEMO_MERCHANT_ID, DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY } from "./seed-demo";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const BUILD = join(ROOT, "dist/worker");
@@ -105,13 +107,13 @@ function bundleModules(config: WranglerConfig): WorkerModule[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { "no-build": { type: "boolean", default: false } } });
+  const { values } = parseArgs({ options: { "no-build": { type: "boolean", default: false }, memory: { type: "boolean", default: false }, bench: { type: "boolean", default: false } } });
   const port = Number(process.env.PORT ?? 8787);
   const config = await readWranglerConfig();
   if (!values["no-build"] || !existsSync(join(BUILD, "index.js"))) await build();
   const modules = bundleModules(config);
 
-  const backends = await startDevBackends("start", { reloads: false });
+  const backends = await startDevBackends("start", { reloads: false, memory: values.memory, keys: values.bench ? [BENCH_KEY] : [] });
   console.log(`start: demo merchant ${DEMO_MERCHANT_ID}: secret key ${DEMO_SECRET_KEY}, publishable key ${DEMO_PUBLISHABLE_KEY} (see README)`);
 
   mkdirSync(CONFIG_DIR, { recursive: true });

@@ -4,11 +4,8 @@
  * autocannon over loopback. Each step is bounded in time and in requests, and the whole run stops by itself.
  *
  * Transactions are unique (fresh ids: every score is recorded), sent with a bench key whose rate limit does not
- * bind. `--traffic generated` (the default) replays the synthetic payment stream the model is trained on (npm run
- * generate: shoppers, their cards and devices, ~1–2 % fraud in campaigns), in order, as one merchant's traffic,
- * so the decision mix — and with it the alerts each decision raises — is a real one; `--traffic profiles` sends a
- * few thousand card / device / IP profiles round-robin (every profile recurs within seconds: high velocity, mostly
- * `review`). Per step it prints req/s, latency p50/p95/p99,
+ * bind: `--traffic generated` (the default) replays the synthetic payment stream, a real decision mix;
+ * `--traffic profiles` a few thousand profiles round-robin (scripts/bench/traffic.ts). Per step it prints req/s, latency p50/p95/p99,
  * non-2xx, the degraded fraction (answers that scored without some dependency), and the CPU each process spent
  * per request (from /proc: workerd, the node process serving the Redis/Kafka REST endpoints, redis-server, and the
  * load generator itself). Afterwards it checks that every answer was stored under its idempotency key.
@@ -17,6 +14,7 @@
  *   npm run bench:load -- --duration 10 --connections 10 --mode single
  *   npm run bench:load -- --soak 300                     RSS of workerd every 10 s over 5 minutes at c = 10
  *   npm run bench:load -- --no-build                     serve the last build (dist/worker)
+ *   npm run bench:load -- --memory                       the Worker on its memory backends: what Redis costs, by difference
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -26,10 +24,10 @@ import { Redis as IORedis } from "ioredis";
 import { runMain } from "../cli";
 import { freeLoopbackPort } from "../local/free-port";
 import { spawnGuarded } from "../local/guarded-spawn";
-import { generateStream } from "../data/stream";
-import { seedKeys } from "../seed-demo";
+import { BENCH_KEY, BENCH_MERCHANT_ID } from "../seed-demo";
 import { runningFile, type RunningServer } from "../start";
 import { fmt, quantile } from "./start-worker";
+import { traffic } from "./traffic";
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +40,7 @@ const { values } = parseArgs({
     soak: { type: "string", default: "0" },
     traffic: { type: "string", default: "generated" },
     "no-build": { type: "boolean", default: false },
+    memory: { type: "boolean", default: false },
   },
 });
 const DURATION_S = Number(values.duration);
@@ -53,40 +52,11 @@ const PROFILES = Number(values.profiles);
 const SOAK_S = Number(values.soak);
 
 const ROOT = new URL("../..", import.meta.url).pathname;
-const BENCH_KEY = "sk_test_benchload00000000000000000000000";
-const MERCHANT = "m_bench_load";
+const KEY = BENCH_KEY.key;
+const MERCHANT = BENCH_MERCHANT_ID;
 const RUN = Date.now().toString(36);
-let seq = 0;
 
-const stream = generateStream({ seed: 7, rows: 2_000_000, days: 120 });
-
-/** The next transaction of the generated stream, as the bench merchant's, with a fresh id and no claimed time. */
-function generatedTx(): Record<string, unknown> {
-  const next = stream.next();
-  if (next.done) return profileTx();
-  const { created_at: _claimed, ...tx } = next.value.tx;
-  return { ...tx, transaction_id: `txn_load_${RUN}_${seq++}`, merchant: { ...tx.merchant, id: MERCHANT } };
-}
-
-const tx = values.traffic === "profiles" ? profileTx : generatedTx;
-
-/** A transaction on one of PROFILES shoppers: their card, device, IP and account recur, the id never does. */
-function profileTx(): Record<string, unknown> {
-  const i = seq++;
-  const p = (i * 7919) % PROFILES;
-  return {
-    transaction_id: `txn_load_${RUN}_${i}`,
-    amount: 500 + ((i * 104_729) % 50_000),
-    currency: "USD",
-    merchant: { id: MERCHANT, category: "5732", country: "US" },
-    card: { fingerprint: `fp_load_${p}`, bin: "424242", country: "US" },
-    device: { id: `dev_load_${p}`, ip: `10.${(p >> 16) & 255}.${(p >> 8) & 255}.${p & 255}`, ip_country: "US" },
-    customer: { id: `cus_load_${p}`, email_domain: "example.com", account_age_days: 30 + (p % 900) },
-    billing_country: "US",
-    shipping_country: "US",
-    channel: "web",
-  };
-}
+const tx = traffic(values.traffic === "profiles" ? "profiles" : "generated", { merchant: MERCHANT, run: RUN, profiles: PROFILES });
 
 /** CPU time (user + system, ms) of a process so far. */
 function cpuMs(pid: number): number {
@@ -103,7 +73,8 @@ function rssMiB(pid: number): number {
 
 interface Server {
   state: RunningServer;
-  redisPid: number;
+  /** Absent on the memory backends. */
+  redisPid?: number;
   stop(): Promise<void>;
 }
 
@@ -111,7 +82,7 @@ async function startServer(): Promise<Server> {
   const port = await freeLoopbackPort();
   console.log(`bench:load: npm start on port ${port}${values["no-build"] ? " (last build)" : ""} …`);
   // Guarded, and tsx as a loader in one node process: if this run dies, the server (and its workerd) go with it.
-  const guarded = spawnGuarded(process.execPath, ["--import", "tsx", "scripts/start.ts", ...(values["no-build"] ? ["--no-build"] : [])], {
+  const guarded = spawnGuarded(process.execPath, ["--import", "tsx", "scripts/start.ts", "--bench", ...(values["no-build"] ? ["--no-build"] : []), ...(values.memory ? ["--memory"] : [])], {
     signal: "TERM",
     cwd: ROOT,
     env: { ...process.env, PORT: String(port) },
@@ -130,14 +101,12 @@ async function startServer(): Promise<Server> {
     await new Promise((r) => setTimeout(r, 300));
   }
   const state = JSON.parse(readFileSync(runningFile(port), "utf8")) as RunningServer;
-  if (state.backends !== "redis-server" || !state.redisUrl) throw new Error("bench:load measures the full local stack: install redis-server (apt-get install -y redis-server)");
+  if (values.memory) return { state, stop: () => guarded.stop() };
+  if (state.backends !== "redis-server" || !state.redisUrl) throw new Error("bench:load measures the full local stack: install redis-server (apt-get install -y redis-server), or pass --memory");
   const redis = new IORedis(state.redisUrl);
   const info = await redis.info("server");
   await redis.quit();
   const redisPid = Number(/process_id:(\d+)/.exec(info)![1]);
-  await seedKeys({ UPSTASH_REDIS_REST_URL: state.env.UPSTASH_REDIS_REST_URL!, UPSTASH_REDIS_REST_TOKEN: state.env.UPSTASH_REDIS_REST_TOKEN! }, [
-    { key: BENCH_KEY, spec: { kind: "secret", mode: "test", merchantId: MERCHANT, label: "bench:load", rateLimit: { requests: 1_000_000, window_s: 60 } } },
-  ]);
   return { state, redisPid, stop: () => guarded.stop() };
 }
 
@@ -187,8 +156,8 @@ async function step(server: Server, mode: "single" | "batch", connections: numbe
   const refusals: string[] = [];
   const count = (d: string | undefined) => (decisions[d ?? "?"] = (decisions[d ?? "?"] ?? 0) + 1);
   const statsBefore = await restStats(server);
-  const pids = { workerd: server.state.workerdPid, restEndpoints: server.state.pid, redisServer: server.redisPid, loadGenerator: process.pid };
-  const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)])) as Record<keyof typeof pids, number>;
+  const pids = { workerd: server.state.workerdPid, restEndpoints: server.state.pid, ...(server.redisPid && { redisServer: server.redisPid }), loadGenerator: process.pid };
+  const before: Record<string, number> = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
   const started = performance.now();
   const result = await fire(
     {
@@ -199,7 +168,7 @@ async function step(server: Server, mode: "single" | "batch", connections: numbe
         {
           method: "POST",
           path,
-          headers: { "content-type": "application/json", authorization: `Bearer ${BENCH_KEY}` },
+          headers: { "content-type": "application/json", authorization: `Bearer ${KEY}` },
           setupRequest: (req) => ({ ...req, body: body() }),
           onResponse: (status: number, text: string) => {
             if (status !== 200) {
@@ -227,7 +196,7 @@ async function step(server: Server, mode: "single" | "batch", connections: numbe
   );
   const elapsed = (performance.now() - started) / 1000;
   const requests = result.requests.total;
-  const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, (cpuMs(pid) - before[k as keyof typeof pids]) / Math.max(1, requests)])) as Step["cpu"];
+  const cpu = { redisServer: NaN, ...Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, (cpuMs(pid) - before[k]!) / Math.max(1, requests)])) } as Step["cpu"];
   latencies.sort((a, b) => a - b);
   await new Promise((r) => setTimeout(r, 500)); // the step's own post-response writes
   const statsAfter = await restStats(server);
@@ -255,6 +224,7 @@ async function step(server: Server, mode: "single" | "batch", connections: numbe
 
 /** The local Upstash REST endpoint's request counts (it keeps them per path). */
 async function restStats(server: Server): Promise<{ byPath: Record<string, number> }> {
+  if (!server.state.env.UPSTASH_REDIS_REST_URL) return { byPath: {} };
   return (await fetch(`${server.state.env.UPSTASH_REDIS_REST_URL}/__stats`)).json() as Promise<{ byPath: Record<string, number> }>;
 }
 
@@ -283,7 +253,7 @@ async function soak(server: Server, seconds: number): Promise<void> {
     url: server.state.url,
     connections: 10,
     duration: seconds,
-    requests: [{ method: "POST", path: "/v1/score", headers: { "content-type": "application/json", authorization: `Bearer ${BENCH_KEY}` }, setupRequest: (req) => ({ ...req, body: JSON.stringify(tx()) }) }],
+    requests: [{ method: "POST", path: "/v1/score", headers: { "content-type": "application/json", authorization: `Bearer ${KEY}` }, setupRequest: (req) => ({ ...req, body: JSON.stringify(tx()) }) }],
   }, MAX_REQUESTS * 10);
   const timer = setInterval(() => {
     samples.push(rssMiB(server.state.workerdPid));
@@ -320,9 +290,11 @@ async function main(): Promise<void> {
       }
     }
     await new Promise((r) => setTimeout(r, 2_000)); // the last answers' post-response writes
-    const { stored, pending } = await storedAnswers(server);
-    const answered = steps.reduce((n, s) => n + s.answers, 0);
-    console.log(`\nstored answers: ${stored} of the ${answered} answered in the measured steps (+ warm-up), ${pending} still pending`);
+    if (!values.memory) {
+      const { stored, pending } = await storedAnswers(server);
+      const answered = steps.reduce((n, s) => n + s.answers, 0);
+      console.log(`\nstored answers: ${stored} of the ${answered} answered in the measured steps (+ warm-up), ${pending} still pending`);
+    }
     console.log("\n| step | c | req/s | tx/s | p50 ms | p95 ms | p99 ms | non-2xx | degraded | CPU ms/req workerd | REST endpoints | redis-server |");
     console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (const s of steps) {

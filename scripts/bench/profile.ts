@@ -5,6 +5,8 @@
  * dist/profile/score.cpuprofile (open it in Chrome DevTools → Performance, or VS Code).
  *
  *   npx tsx scripts/bench/profile.ts [--seconds 10] [--connections 10] [--top 30] [--no-build] [--batch 0]
+ *                                    [--traffic generated|profiles]   (scripts/bench/traffic.ts)
+ *                                    [--memory]   the Worker's memory backends: no Redis round trips at all
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,8 +17,9 @@ import WebSocket from "ws";
 import { runMain } from "../cli";
 import { freeLoopbackPort } from "../local/free-port";
 import { spawnGuarded } from "../local/guarded-spawn";
-import { seedKeys } from "../seed-demo";
+import { BENCH_KEY, BENCH_MERCHANT_ID } from "../seed-demo";
 import { runningFile, type RunningServer } from "../start";
+import { traffic } from "./traffic";
 
 const { values } = parseArgs({
   options: {
@@ -24,30 +27,16 @@ const { values } = parseArgs({
     connections: { type: "string", default: "10" },
     top: { type: "string", default: "30" },
     batch: { type: "string", default: "0" },
+    traffic: { type: "string", default: "generated" },
+    memory: { type: "boolean", default: false },
     "no-build": { type: "boolean", default: false },
   },
 });
 const ROOT = new URL("../..", import.meta.url).pathname;
-const KEY = "sk_test_benchprofile000000000000000000000";
-const MERCHANT = "m_bench_profile";
+const KEY = BENCH_KEY.key;
+const MERCHANT = BENCH_MERCHANT_ID;
 const BATCH = Number(values.batch);
-let seq = 0;
-
-function tx(): Record<string, unknown> {
-  const i = seq++;
-  const p = (i * 7919) % 3000;
-  return {
-    transaction_id: `txn_prof_${Date.now().toString(36)}_${i}`,
-    amount: 500 + ((i * 104_729) % 50_000),
-    currency: "USD",
-    merchant: { id: MERCHANT, category: "5732", country: "US" },
-    card: { fingerprint: `fp_prof_${p}`, bin: "424242", country: "US" },
-    device: { id: `dev_prof_${p}`, ip: `10.9.${(p >> 8) & 255}.${p & 255}`, ip_country: "US" },
-    customer: { id: `cus_prof_${p}`, email_domain: "example.com", account_age_days: 30 + (p % 900) },
-    billing_country: "US",
-    channel: "web",
-  };
-}
+const tx = traffic(values.traffic === "profiles" ? "profiles" : "generated", { merchant: MERCHANT, run: Date.now().toString(36) });
 
 interface CallFrame {
   functionName: string;
@@ -141,7 +130,7 @@ function summarise(profile: Profile, top: number, map: TraceMap | undefined): vo
 async function main(): Promise<void> {
   const port = await freeLoopbackPort();
   const inspectorAddress = `127.0.0.1:${await freeLoopbackPort()}`;
-  const server = spawnGuarded(process.execPath, ["--import", "tsx", "scripts/start.ts", ...(values["no-build"] ? ["--no-build"] : [])], {
+  const server = spawnGuarded(process.execPath, ["--import", "tsx", "scripts/start.ts", "--bench", ...(values["no-build"] ? ["--no-build"] : []), ...(values.memory ? ["--memory"] : [])], {
     signal: "TERM",
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), WORKERD_INSPECTOR: inspectorAddress },
@@ -155,11 +144,6 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 300));
     }
     const state = JSON.parse(readFileSync(runningFile(port), "utf8")) as RunningServer;
-    if (state.env.UPSTASH_REDIS_REST_URL) {
-      await seedKeys({ UPSTASH_REDIS_REST_URL: state.env.UPSTASH_REDIS_REST_URL, UPSTASH_REDIS_REST_TOKEN: state.env.UPSTASH_REDIS_REST_TOKEN! }, [
-        { key: KEY, spec: { kind: "secret", mode: "test", merchantId: MERCHANT, label: "profile", rateLimit: { requests: 1_000_000, window_s: 60 } } },
-      ]);
-    }
     const fire = (seconds: number) =>
       new Promise<autocannon.Result>((resolve, reject) =>
         autocannon(

@@ -1,7 +1,7 @@
 import { startKafkaRest } from "./kafka/kafka-rest";
 import { hasRedisServerBinary } from "./redis-server-process";
 import { LOCAL_DEFAULTS, startLocalStack } from "./stack";
-import { DEMO_KEYS, recordsFor, seedDemoMerchant } from "../seed-demo";
+import { DEMO_KEYS, recordsFor, seedKeys, type FixedKey } from "../seed-demo";
 
 /**
  * What a locally served Worker (`npm run dev`, `npm start`) needs beside it, started and seeded:
@@ -30,18 +30,18 @@ async function onDefaultPorts<T>(tool: string, ports: { redisRestPort?: number; 
   }
 }
 
-async function redisStack(tool: string): Promise<DevBackends> {
+async function redisStack(tool: string, keys: FixedKey[]): Promise<DevBackends> {
   const stack = await onDefaultPorts(tool, { redisRestPort: LOCAL_DEFAULTS.redisRestPort, kafkaRestPort: LOCAL_DEFAULTS.kafkaRestPort }, (ports) => startLocalStack(ports));
   console.log(`${tool}: local stack up (redis-server): Redis REST ${stack.env.UPSTASH_REDIS_REST_URL}, Kafka REST ${stack.env.UPSTASH_KAFKA_REST_URL}`);
-  await seedDemoMerchant(stack.env);
+  await seedKeys(stack.env, keys);
   return { env: { ...stack.env }, kind: "redis-server", redisUrl: stack.redisServer.url, stop: () => stack.stop() };
 }
 
-async function memoryBackends(tool: string, reloads: boolean): Promise<DevBackends> {
+async function memoryBackends(tool: string, reloads: boolean, keys: FixedKey[]): Promise<DevBackends> {
   const { kafkaUsername: username, kafkaPassword: password } = LOCAL_DEFAULTS;
   const kafka = await onDefaultPorts(tool, { kafkaRestPort: LOCAL_DEFAULTS.kafkaRestPort }, ({ kafkaRestPort }) => startKafkaRest({ username, password, port: kafkaRestPort }));
   console.warn(
-    `${tool}: redis-server not found on PATH, so the Worker runs on its memory backends (BACKENDS=memory): behaviour, API ` +
+    `${tool}: ${hasRedisServerBinary() ? "asked for the memory backends" : "redis-server not found on PATH"}, so the Worker runs on its memory backends (BACKENDS=memory): behaviour, API ` +
       `keys, rate limits and the alert spill live in its isolate — lost ${reloads ? "whenever wrangler reloads it" : "when it stops"}, and out of reach ` +
       "of the command-line tools (npm run keys, npm run seed). For the full local stack: apt-get install -y redis-server",
   );
@@ -50,7 +50,7 @@ async function memoryBackends(tool: string, reloads: boolean): Promise<DevBacken
     env: {
       BACKENDS: "memory",
       // Digests only, as the key store holds them; the demo keys themselves are public test keys.
-      SEED_API_KEYS: JSON.stringify(await recordsFor(DEMO_KEYS)),
+      SEED_API_KEYS: JSON.stringify(await recordsFor(keys)),
       UPSTASH_KAFKA_REST_URL: kafka.url,
       UPSTASH_KAFKA_REST_USERNAME: username,
       UPSTASH_KAFKA_REST_PASSWORD: password,
@@ -60,7 +60,11 @@ async function memoryBackends(tool: string, reloads: boolean): Promise<DevBacken
   };
 }
 
-/** `tool` names the command in what it prints; `reloads`: the Worker is reloaded on edits (wrangler dev). */
-export function startDevBackends(tool: string, opts: { reloads: boolean }): Promise<DevBackends> {
-  return hasRedisServerBinary() ? redisStack(tool) : memoryBackends(tool, opts.reloads);
+/**
+ * `tool` names the command in what it prints; `reloads`: the Worker is reloaded on edits (wrangler dev); `memory`:
+ * the memory backends even where redis-server is installed; `keys`: what is seeded beside the demo merchant's.
+ */
+export function startDevBackends(tool: string, opts: { reloads: boolean; memory?: boolean; keys?: FixedKey[] }): Promise<DevBackends> {
+  const keys = [...DEMO_KEYS, ...(opts.keys ?? [])];
+  return hasRedisServerBinary() && !opts.memory ? redisStack(tool, keys) : memoryBackends(tool, opts.reloads, keys);
 }

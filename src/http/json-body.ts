@@ -11,8 +11,9 @@ export function jsonBody(maxBytes: number) {
     }
     const declared = Number(c.req.header("content-length") ?? NaN);
     if (declared > maxBytes) throw tooLarge(maxBytes);
-    // A chunked body has no length up front: read it with the limit enforced as it streams.
-    const text = await readLimited(c.req.raw, maxBytes);
+    // A declared length is the body's length (HTTP framing holds the runtime to it): read it whole. A chunked body
+    // has no length up front: read it with the limit enforced as it streams.
+    const text = Number.isFinite(declared) ? await c.req.raw.text() : await readLimited(c.req.raw, maxBytes);
     let body: unknown;
     try {
       body = JSON.parse(text);

@@ -3,8 +3,8 @@ import type { Config } from "../config";
 
 /**
  * The one way this Worker opens Upstash Redis. Every caller is on (or just behind) a request, so: a hard
- * deadline per call, no retries unless asked, one HTTP request per call (no auto-pipelining), no telemetry, and
- * raw strings unless asked — our values are JSON we validate ourselves.
+ * deadline per call, no retries unless asked, one HTTP request per call (no auto-pipelining), no telemetry, replies
+ * as text, and raw strings unless asked — our values are JSON we validate ourselves.
  */
 export interface UpstashConnection {
   url: string;
@@ -28,6 +28,9 @@ export function upstashRedis(o: UpstashClientOptions): Redis {
     automaticDeserialization: o.deserialize ?? false,
     enableTelemetry: false,
     enableAutoPipelining: false,
+    // Replies as JSON text rather than base64 (decoding every reply cost ~1 % of a score's CPU): our values are
+    // UTF-8 JSON and keys, never binary.
+    responseEncoding: false,
   });
 }
 

@@ -171,6 +171,15 @@ function runHoldsPan({ groups, plus }: Run): boolean {
 }
 
 export function looksLikePan(value: string): boolean {
+  // Most values are short ASCII with few digits: those cannot hold 12, whatever the rules below.
+  let digits = 0;
+  let ascii = true;
+  for (let i = 0; i < value.length && ascii; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80) ascii = false;
+    else if (c >= 48 && c <= 57) digits++;
+  }
+  if (ascii && digits < MIN_DIGITS) return false;
   if (!DECIMAL.test(value)) return false;
   let text = value.normalize("NFKC").replace(HIDDEN, "");
   for (const form of NOT_CARDS) text = text.replace(form, " ");

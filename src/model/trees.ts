@@ -179,16 +179,7 @@ export function readTreeEnsemble(model: Uint8Array, width: number): TreeEnsemble
   for (const [treeId, members] of byTree) {
     const size = members.length;
     const index = new Map(members.map((m, k) => [nodeIds[m]!, k]));
-    const t: Tree = {
-      root: 0,
-      feature: new Int32Array(size),
-      threshold: new Float32Array(size),
-      mode: new Uint8Array(size),
-      yes: new Int32Array(size),
-      no: new Int32Array(size),
-      missingYes: new Uint8Array(size),
-      value: new Float64Array(size),
-    };
+    const t = emptyTree(size);
     const referenced = new Uint8Array(size);
     members.forEach((m, k) => {
       const mode = modes[m]!;
@@ -212,13 +203,28 @@ export function readTreeEnsemble(model: Uint8Array, width: number): TreeEnsemble
     const roots = [...referenced.keys()].filter((k) => referenced[k] === 0);
     if (roots.length !== 1 || referenced.some((r) => r > 1)) throw new UnsupportedModelError(`tree ${treeId} is not a tree`);
     t.root = roots[0]!;
-    maxDepth = Math.max(maxDepth, depthOf(t, t.root));
+    maxDepth = Math.max(maxDepth, depthOf(t));
     trees.push(t);
   }
   const base = a.floats.get("base_values")?.[0] ?? 0;
   return { base, trees, maxDepth };
 }
 
-function depthOf(t: Tree, node: number): number {
+/** A tree of `size` nodes, all zero: filled in by a reader (or a test's generator). */
+export function emptyTree(size: number): Tree {
+  return {
+    root: 0,
+    feature: new Int32Array(size),
+    threshold: new Float32Array(size),
+    mode: new Uint8Array(size),
+    yes: new Int32Array(size),
+    no: new Int32Array(size),
+    missingYes: new Uint8Array(size),
+    value: new Float64Array(size),
+  };
+}
+
+/** The most splits on any path from `node` down. */
+export function depthOf(t: Tree, node = t.root): number {
   return t.feature[node]! < 0 ? 0 : 1 + Math.max(depthOf(t, t.yes[node]!), depthOf(t, t.no[node]!));
 }

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readmeDemo } from "./readme-demo";
 import { freeLoopbackPort } from "../../scripts/local/free-port";
 
 /**
@@ -12,13 +13,6 @@ import { freeLoopbackPort } from "../../scripts/local/free-port";
  */
 const ROOT = new URL("../..", import.meta.url).pathname;
 
-function readmeDemo(): { url: string; headers: Record<string, string>; body: string } {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const curl = /curl -s (http:\/\/127\.0\.0\.1:8787\/v1\/score)((?:\s*\\\n\s*-H '[^']+')+)\s*\\\n\s*-d '([^']+)'/.exec(readme);
-  if (!curl) throw new Error("README.md: the demo `curl … /v1/score` request was not found");
-  const headers = Object.fromEntries([...curl[2]!.matchAll(/-H '([^:]+):\s*([^']+)'/g)].map((m) => [m[1]!.toLowerCase(), m[2]!]));
-  return { url: curl[1]!, headers, body: curl[3]! };
-}
 
 /** One directory holding every program of this PATH but redis-server (and the other redis-* tools). */
 function pathWithoutRedis(): string {

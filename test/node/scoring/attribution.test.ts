@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { margin, readTreeEnsemble, type Tree, type TreeEnsemble } from "../../../src/model/trees";
+import { depthOf, emptyTree, margin, readTreeEnsemble, type Tree, type TreeEnsemble } from "../../../src/model/trees";
 import { BaselineShapley } from "../../../src/scoring/attribution";
 import card from "../../../models/fraud-gbdt.card.json";
 import reference from "../../../models/fraud-gbdt.reference.json";
@@ -61,17 +61,7 @@ function tree(width: number, depth: number): fc.Arbitrary<Tree> {
       if ("f" in n) [n.yes, n.no].forEach(visit);
     };
     visit(root);
-    const size = nodes.length;
-    const t: Tree = {
-      root: 0,
-      feature: new Int32Array(size),
-      threshold: new Float32Array(size),
-      mode: new Uint8Array(size),
-      yes: new Int32Array(size),
-      no: new Int32Array(size),
-      missingYes: new Uint8Array(size),
-      value: new Float64Array(size),
-    };
+    const t = emptyTree(nodes.length);
     nodes.forEach((n, k) => {
       if ("leaf" in n) {
         t.feature[k] = -1;
@@ -84,7 +74,6 @@ function tree(width: number, depth: number): fc.Arbitrary<Tree> {
   });
 }
 
-const maxDepthOf = (t: Tree, k = t.root): number => (t.feature[k]! < 0 ? 0 : 1 + Math.max(maxDepthOf(t, t.yes[k]!), maxDepthOf(t, t.no[k]!)));
 
 const problem = fc.integer({ min: 1, max: 7 }).chain((width) =>
   fc.record({
@@ -96,15 +85,22 @@ const problem = fc.integer({ min: 1, max: 7 }).chain((width) =>
   }),
 );
 
+type Problem = typeof problem extends fc.Arbitrary<infer P> ? P : never;
+
+/** A generated problem explained: the ensemble, the reference row, and φ of every row (row-major). */
+function explained({ width, trees, base, rows, reference }: Problem) {
+  const e: TreeEnsemble = { base, trees, maxDepth: Math.max(...trees.map((t) => depthOf(t))) };
+  const r = Float32Array.from(reference);
+  const explainer = new BaselineShapley(e, r);
+  return { e, r, explainer, phi: explainer.explain(Float32Array.from(rows.flat()), width) };
+}
+
 describe("baseline Shapley values of a tree ensemble", () => {
   it("equal the brute-force Shapley values over every coalition, for generated ensembles and rows", () => {
     fc.assert(
-      fc.property(problem, ({ width, trees, base, rows, reference }) => {
-        const e: TreeEnsemble = { base, trees, maxDepth: Math.max(...trees.map((t) => maxDepthOf(t))) };
-        const r = Float32Array.from(reference);
-        const explainer = new BaselineShapley(e, r);
-        const flat = Float32Array.from(rows.flat());
-        const phi = explainer.explain(flat, width);
+      fc.property(problem, (p) => {
+        const { width, rows } = p;
+        const { e, r, phi } = explained(p);
         rows.forEach((row, i) => {
           const expected = bruteForce(e, Float32Array.from(row), r);
           expected.forEach((want, j) => expect(phi[i * width + j]).toBeCloseTo(want, 9));
@@ -116,12 +112,9 @@ describe("baseline Shapley values of a tree ensemble", () => {
 
   it("sum to the row's log-odds minus the reference's, and give 0 to a feature at its reference value", () => {
     fc.assert(
-      fc.property(problem, ({ width, trees, base, rows, reference }) => {
-        const e: TreeEnsemble = { base, trees, maxDepth: Math.max(...trees.map((t) => maxDepthOf(t))) };
-        const r = Float32Array.from(reference);
-        const explainer = new BaselineShapley(e, r);
-        const flat = Float32Array.from(rows.flat());
-        const phi = explainer.explain(flat, width);
+      fc.property(problem, (p) => {
+        const { width, rows, reference } = p;
+        const { e, explainer, phi } = explained(p);
         rows.forEach((row, i) => {
           let sum = 0;
           for (let j = 0; j < width; j++) {

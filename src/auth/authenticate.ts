@@ -1,6 +1,6 @@
 import { ApiError } from "../errors/problem";
 import { parseKey, type KeyKind, type KeyMode } from "./api-key";
-import { digestsEqual, keyDigest } from "./hash";
+import { digestsEqual, rememberedKeyDigest } from "./hash";
 import { KeyLookupUnavailable, type CachePolicy, type KeyCache } from "./key-cache";
 import type { KeyStore } from "./keys/interface";
 import { NO_KEY_STORE } from "./keys/not-configured";
@@ -50,7 +50,7 @@ export async function authenticate(authorization: string | undefined, auth: KeyA
   const claimed = parseKey(key);
   if (!claimed) throw unauthorized("That is not an API key of this service (they start with pk_ or sk_)", true);
 
-  const digest = await keyDigest(key);
+  const digest = await rememberedKeyDigest(key);
   let record: ApiKeyRecord | null;
   try {
     record = await auth.cache.lookup(digest, auth.source, auth.policy);

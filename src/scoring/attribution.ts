@@ -78,8 +78,9 @@ class Walker {
   readonly stride: number;
   /** Per feature: 0 not on the path yet, 1 in A (x's side), 2 in B (r's side). */
   readonly state: Uint8Array;
-  readonly inA: Int32Array;
-  readonly inB: Int32Array;
+  /** What the last walk's subtree owes each member of A / takes from each member of B (see `walk`). */
+  sumA = 0;
+  sumB = 0;
   rows: Float32Array = new Float32Array();
   phi: Float64Array = new Float64Array();
   at = 0;
@@ -106,48 +107,56 @@ class Walker {
       }
     }
     this.state = new Uint8Array(width);
-    this.inA = new Int32Array(d);
-    this.inB = new Int32Array(d);
   }
 
+  /**
+   * Walks the subtree under `node` with `a` features in A and `b` in B so far, and leaves in `sumA` / `sumB` what
+   * its reachable leaves give each member of A / take from each member of B: Σ v·weightA(a′, b′) and Σ v·weightB(a′, b′)
+   * over those leaves (a′, b′ their final set sizes). A feature joining A at a split is owed exactly the x-side
+   * subtree's `sumA` (every leaf under it has the feature in A), one joining B the r-side's `sumB`, so each split
+   * settles its own feature and a leaf costs O(1), not O(depth).
+   */
   walk(node: number, a: number, b: number): void {
+    const { feature, rows, at, state, mode, threshold, referenceYes, yes, no } = this;
     // Down the single path while x and the reference agree (or the feature already chose a side).
     for (;;) {
-      const f = this.feature[node]!;
+      const f = feature[node]!;
       if (f < 0) break;
-      const x = this.rows[this.at + f]!;
-      const m = this.mode[node]!;
-      const xYes = m === 0 && x === x ? x <= this.threshold[node]! : goesYes(m, x, this.threshold[node]!, this.missingYes[node]!);
-      const rYes = this.referenceYes[node] === 1;
-      const s = this.state[f]!;
+      const x = rows[at + f]!;
+      const m = mode[node]!;
+      const xYes = m === 0 && x === x ? x <= threshold[node]! : goesYes(m, x, threshold[node]!, this.missingYes[node]!);
+      const rYes = referenceYes[node] === 1;
+      const s = state[f]!;
       if (s === 1 || (s === 0 && xYes === rYes)) {
-        node = xYes ? this.yes[node]! : this.no[node]!;
+        node = xYes ? yes[node]! : no[node]!;
         continue;
       }
       if (s === 2) {
-        node = rYes ? this.yes[node]! : this.no[node]!;
+        node = rYes ? yes[node]! : no[node]!;
         continue;
       }
       // x and r part here on a feature not yet on the path: it joins A down x's branch, B down r's.
-      this.state[f] = 1;
-      this.inA[a] = f;
-      this.walk(xYes ? this.yes[node]! : this.no[node]!, a + 1, b);
-      this.state[f] = 2;
-      this.inB[b] = f;
-      this.walk(rYes ? this.yes[node]! : this.no[node]!, a, b + 1);
-      this.state[f] = 0;
+      state[f] = 1;
+      this.walk(xYes ? yes[node]! : no[node]!, a + 1, b);
+      const sumA = this.sumA;
+      const sumB = this.sumB;
+      this.phi[at + f]! += sumA;
+      state[f] = 2;
+      this.walk(rYes ? yes[node]! : no[node]!, a, b + 1);
+      this.phi[at + f]! -= this.sumB;
+      state[f] = 0;
+      this.sumA += sumA;
+      this.sumB += sumB;
       return;
     }
-    if (a + b === 0) return;
+    if (a + b === 0) {
+      this.sumA = 0;
+      this.sumB = 0;
+      return;
+    }
     const v = this.value[node]!;
-    const { phi, at } = this;
-    if (a > 0) {
-      const share = v * this.weightA[a * this.stride + b]!;
-      for (let i = 0; i < a; i++) phi[at + this.inA[i]!]! += share;
-    }
-    if (b > 0) {
-      const share = v * this.weightB[a * this.stride + b]!;
-      for (let i = 0; i < b; i++) phi[at + this.inB[i]!]! -= share;
-    }
+    const k = a * this.stride + b;
+    this.sumA = v * this.weightA[k]!;
+    this.sumB = v * this.weightB[k]!;
   }
 }

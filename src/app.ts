@@ -19,11 +19,13 @@ import { registerEntity } from "./routes/entity";
 import { registerHealth } from "./routes/health";
 import { registerMetrics } from "./routes/metrics";
 import { registerModel } from "./routes/model";
+import { registerPolicy } from "./routes/policy";
 import { registerRoot } from "./routes/root";
 import { registerScore, scoreRoute } from "./routes/score";
 import { registerScoreBatch } from "./routes/score-batch";
 import { registerStats } from "./routes/stats";
-import { featureStoreFrom } from "./store/from-config";
+import { PolicyViews } from "./policy";
+import { storesFrom } from "./store/from-config";
 import { SERVICE } from "./version";
 
 /**
@@ -37,10 +39,13 @@ export function servicesFor(env: Bindings): Services {
   if (!s) {
     const config = configFrom(env);
     const limiter = rateLimiterFrom(config);
+    const { store, policy } = storesFrom(config);
     s = {
       config,
       model: defaultModel,
-      store: featureStoreFrom(config),
+      store,
+      policy,
+      policyViews: new PolicyViews(),
       auth: keyAuthFrom(config),
       limiter,
       counters: { storeErrors: 0 },
@@ -78,6 +83,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerModel(app);
   registerScore(app);
   registerScoreBatch(app);
+  registerPolicy(app);
   registerEntity(app);
   registerMetrics(app);
   registerStats(app);

@@ -3,6 +3,7 @@ import type { KeyAuth, Principal } from "../auth/authenticate";
 import type { RateLimiter } from "../auth/rate-limit/interface";
 import type { Bindings, Config } from "../config";
 import type { PipelineDeps } from "../pipeline/deps";
+import type { PolicyStore } from "../store/policy/interface";
 import type { Degradation } from "../schemas/score";
 
 /** The backends a request uses, built once per isolate from its bindings by the app (src/app.ts). */
@@ -11,6 +12,8 @@ export interface Services extends PipelineDeps {
   /** API key verification (docs/auth.md). */
   auth: KeyAuth;
   limiter: RateLimiter;
+  /** The merchants' lists and thresholds, as the policy routes manage them (docs/policy.md). */
+  policy: PolicyStore;
   /** The exporter's metrics snapshot (docs/metrics.md). */
   metrics: SnapshotStore;
 }

@@ -3,10 +3,13 @@ import { FEATURE_COUNT, FEATURES, buildFeatureVector, entityIds, type EntityKind
 import { loadModel } from "../model/load";
 import type { ItemOutcome, ScoreRun } from "../schemas/outcome";
 import { DEGRADATIONS, type Degradation, type ScoreResult } from "../schemas/score";
-import { decide } from "../scoring/decide";
+import { decideWithPolicy, listProbes, parseListEntry, type PolicyOutcome, type PolicyView } from "../policy";
+import type { ListEntry } from "../schemas/policy";
 import { referenceVector } from "../scoring/reasons";
 import { scoreRows } from "../scoring/score-rows";
 import type { RecordOutcome, StoreItem } from "../store/interface";
+import type { PolicyQuery, PolicyReply } from "../store/policy/interface";
+import { canonicalIp } from "../schemas/ip";
 import { roundMs, round6 } from "../utils/round";
 import { afterResponse } from "./after-response";
 import type { PipelineDeps } from "./deps";
@@ -15,10 +18,12 @@ import type { PipelineDeps } from "./deps";
  * THE path of a decision — every entry point (POST /v1/score, /v1/score/batch, and later a stream consumer or a
  * backfill) hands its validated, authenticated items here and translates the outcomes back. Top to bottom:
  *   1. load the model (once per isolate; a 503 when it cannot be — nothing honest to answer without it);
- *   2. read-and-update behavioural state: ONE store round trip for all items (degrades to neutral behaviour);
+ *   2. read-and-update behavioural state: ONE store round trip for all items (degrades to neutral behaviour),
+ *      which also brings what the merchant's lists hold for the items' values (src/policy);
  *   3. build each fresh item's feature row (src/features: the definition training uses);
  *   4. run the model once for all rows, and explain each from the model's trees (the reasons);
- *   5. decide (the card's thresholds; policy joins here);
+ *   5. decide: the merchant's lists (allow, block, review), else the score against the merchant's thresholds or
+ *      the model card's (src/policy/evaluate.ts);
  *   6. join what the entry point itself had to do without (e.g. an unchecked rate limit);
  *   7. after the answer (`waitUntil`): alerts, analytics, stored answers.
  * Replays and in-progress duplicates skip 3–5: their answer is the stored one.
@@ -35,7 +40,15 @@ export interface RunOptions {
 export async function runDecisions(items: readonly StoreItem[], deps: PipelineDeps, opts: RunOptions): Promise<ScoreRun> {
   const model = await loadModel(deps.model);
   const degraded: Degradation[] = [];
-  const { records, failed } = await recordAndLoad(items, deps, degraded);
+  const merchant = oneMerchant(items);
+  const probes = items.map((item) => listProbes(item.input.tx, item.input.edge));
+  const query: PolicyQuery | undefined =
+    merchant === undefined || deps.store.kind === "not_configured"
+      ? undefined
+      : { merchant, knownVersion: deps.policyViews.known(merchant), fieldsPerItem: probes.map((p) => p.map((x) => x.field)) };
+  const { records, policy, failed } = await recordAndLookup(items, query, deps, degraded);
+  const view = policyView(merchant, query, policy, deps, degraded);
+  const found = entriesOf(policy);
 
   const fresh = items.flatMap((_item, i) => (records[i]!.kind === "recorded" ? [i] : []));
   const rows = featureRows(fresh.map((i) => ({ item: items[i]!, record: records[i]! })), degraded.includes("features"), referenceVector(model.card));
@@ -46,10 +59,16 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
   const scored = new Map<number, Extract<ItemOutcome, { kind: "scored" }>>();
   fresh.forEach((i, r) => {
     const score = scores[r]!;
+    const item = items[i]!;
+    const ip = item.input.tx.device?.ip;
+    const outcome = decideWithPolicy(score, model.card.thresholds, view, { probes: probes[i]!, found, ...(ip && { ip: canonicalIp(ip) }) }, item.input.t);
     const result: ScoreResult = {
-      transaction_id: items[i]!.input.tx.transaction_id,
+      transaction_id: item.input.tx.transaction_id,
       score: round6(score),
-      ...decide(score, model.card.thresholds),
+      risk_level: outcome.risk_level,
+      decision: outcome.decision,
+      decision_source: outcome.decision_source,
+      ...(item.source === "secret" && view && { policy: policyOf(view, outcome) }),
       reasons: reasons[r]!,
       model: modelInfo,
       timings: { total_ms: roundMs(totalMs), model_ms: roundMs(modelMs) },
@@ -74,10 +93,16 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
  * One round trip to the store; when it fails the score goes on with neutral behaviour and says so. `failed`: the
  * call may still have recorded (a timeout), which the after-response work undoes.
  */
-async function recordAndLoad(items: readonly StoreItem[], deps: PipelineDeps, degraded: Degradation[]): Promise<{ records: RecordOutcome[]; failed: boolean }> {
+async function recordAndLookup(
+  items: readonly StoreItem[],
+  query: PolicyQuery | undefined,
+  deps: PipelineDeps,
+  degraded: Degradation[],
+): Promise<{ records: RecordOutcome[]; policy?: PolicyReply; failed: boolean }> {
   let failed = false;
   try {
-    return { records: await deps.store.recordAndLoad([...items]), failed };
+    const reply = await deps.store.recordAndLookup([...items], query);
+    return { records: reply.outcomes, ...(reply.policy && { policy: reply.policy }), failed };
   } catch (e) {
     // A deployment without a store chose to score without behaviour: not an outage to count or log.
     if (!(e instanceof NotConfiguredError)) {
@@ -89,6 +114,42 @@ async function recordAndLoad(items: readonly StoreItem[], deps: PipelineDeps, de
   }
   degraded.push("features");
   return { records: items.map(() => ({ kind: "recorded", states: {} })), failed };
+}
+
+/** The merchant of a run's items: one per run (an entry point with several merchants' items runs each apart). */
+function oneMerchant(items: readonly StoreItem[]): string | undefined {
+  const merchant = items[0]?.input.tx.merchant.id;
+  if (items.some((i) => i.input.tx.merchant.id !== merchant)) throw new Error("runDecisions takes the items of one merchant");
+  return merchant;
+}
+
+/**
+ * The merchant's policy as of this run: the reply's version (and contents when it moved on), or — when the round
+ * trip failed — the last view this isolate held, flagged `policy`: its ranges and thresholds still apply, its
+ * per-value entries could not be read.
+ */
+function policyView(merchant: string | undefined, query: PolicyQuery | undefined, reply: PolicyReply | undefined, deps: PipelineDeps, degraded: Degradation[]): PolicyView | undefined {
+  if (merchant === undefined || query === undefined) return undefined;
+  if (reply) return deps.policyViews.update(merchant, reply);
+  degraded.push("policy");
+  return deps.policyViews.last(merchant);
+}
+
+/** The entries the round trip found, parsed once each, by field. */
+function entriesOf(reply: PolicyReply | undefined): (field: string) => ListEntry | undefined {
+  const parsed = new Map<string, ListEntry | undefined>();
+  return (field) => {
+    const raw = reply?.hits[field];
+    if (raw === undefined) return undefined;
+    if (!parsed.has(field)) parsed.set(field, parseListEntry(raw));
+    return parsed.get(field);
+  };
+}
+
+const hitView = (h: PolicyOutcome["hits"][number]) => ({ type: h.type, entry_id: h.entry.id, kind: h.entry.kind, value: h.entry.value, action: h.entry.action });
+
+function policyOf(view: PolicyView, outcome: PolicyOutcome): NonNullable<ScoreResult["policy"]> {
+  return { version: view.version, ...(outcome.decidedBy && { decided_by: hitView(outcome.decidedBy) }), hits: outcome.hits.map(hitView) };
 }
 
 const BEHAVIOUR_COLUMNS = FEATURES.flatMap((f, i) => (f.group === "behaviour" ? [{ column: i, entity: f.entity as EntityKind }] : []));

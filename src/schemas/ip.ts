@@ -12,7 +12,7 @@ export function canonicalIp(ip: string): string {
   return formatIpv6(groups);
 }
 
-function ipv4Octets(ip: string): number[] | undefined {
+export function ipv4Octets(ip: string): number[] | undefined {
   const parts = ip.split(".");
   if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
   return parts.map(Number);

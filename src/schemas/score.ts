@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ProblemSchema } from "../errors/problem";
+import { LIST_ACTIONS, LIST_KINDS } from "./policy";
 
 export const ReasonSchema = z
   .object({
@@ -12,7 +13,20 @@ export const ReasonSchema = z
   })
   .openapi("Reason");
 
-export const DEGRADATIONS = ["features", "rate_limit", "alerts"] as const;
+export const DEGRADATIONS = ["features", "rate_limit", "alerts", "policy"] as const;
+
+export const DECISION_SOURCES = ["model", "list", "rule"] as const;
+
+export const PolicyHitSchema = z
+  .object({
+    type: z.literal("list"),
+    entry_id: z.string().openapi({ example: "le_3f2a9c0d4b1e8f76" }),
+    kind: z.enum(LIST_KINDS),
+    value: z.string(),
+    action: z.enum(LIST_ACTIONS),
+  })
+  .openapi("PolicyHit");
+export type PolicyHitView = z.infer<typeof PolicyHitSchema>;
 
 export const ScoreResultSchema = z
   .object({
@@ -20,11 +34,22 @@ export const ScoreResultSchema = z
     score: z.number().min(0).max(1).openapi({ description: "Probability of fraud" }),
     risk_level: z.enum(["low", "elevated", "high"]),
     decision: z.enum(["approve", "review", "decline"]),
+    decision_source: z.enum(DECISION_SOURCES).openapi({
+      description: "What decided: `model` (the score against the thresholds — the merchant's own if set, else the model card's), `list` (an entry of the merchant's lists; docs/policy.md) or `rule`",
+    }),
+    policy: z
+      .object({
+        version: z.number().int().openapi({ description: "The merchant's policy version the decision used" }),
+        decided_by: PolicyHitSchema.optional(),
+        hits: z.array(PolicyHitSchema).openapi({ description: "Every list entry that matched, in evaluation order (allow, block, review)" }),
+      })
+      .optional()
+      .openapi({ description: "Secret keys only (a checkout page is never told which list a shopper is on): what the merchant's policy matched" }),
     reasons: z.array(ReasonSchema),
     model: z.object({ id: z.string(), version: z.string() }),
     timings: z.object({ total_ms: z.number(), model_ms: z.number() }),
     degraded: z.array(z.enum(DEGRADATIONS)).openapi({
-      description: "Dependencies that failed while scoring; the decision was made without them (e.g. `features`: behavioural state unavailable, neutral values used).",
+      description: "Dependencies that failed while scoring; the decision was made without them (e.g. `features`: behavioural state unavailable, neutral values used; `policy`: the merchant's lists could not be read, the last known ranges and thresholds were used).",
     }),
     replayed: z.boolean().optional().openapi({ description: "true when this is the stored answer to an earlier request with the same transaction id / idempotency key" }),
   })

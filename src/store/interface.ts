@@ -1,5 +1,6 @@
 import type { EntityKind, EntityState, ScoringInput } from "../features";
 import type { Ping } from "../schemas/health";
+import type { PolicyQuery, PolicyReply } from "./policy/interface";
 
 /**
  * Where behavioural state lives. `recordAndLoad` is the one round trip of a score: for every transaction (in
@@ -33,8 +34,18 @@ export interface StoreItem {
   reservation: string;
 }
 
+/** A record call's answer: per item its outcome, and what the merchant's policy says of the items' values. */
+export interface RecordReply {
+  outcomes: RecordOutcome[];
+  /** Present when a policy query was sent. */
+  policy?: PolicyReply;
+}
+
 export interface FeatureStore {
   readonly kind: "redis" | "memory" | "not_configured";
+  /** The score's one round trip: records the items and, in the same call, looks their values up in the policy. */
+  recordAndLookup(items: StoreItem[], policy: PolicyQuery | undefined): Promise<RecordReply>;
+  /** `recordAndLookup` without a policy lookup. */
   recordAndLoad(items: StoreItem[]): Promise<RecordOutcome[]>;
   /** Stores each answer under its idempotency key, while the reservation its score set is still there. */
   saveResponses(entries: { item: StoreItem; response: unknown }[]): Promise<void>;

@@ -7,10 +7,13 @@ import {
   type EntityStates,
   type FeatureStore,
   type RecordOutcome,
+  type RecordReply,
   type StoreItem,
   type StoredAnswer,
 } from "./interface";
 import { META_TTL_S } from "./keys";
+import type { PolicyQuery } from "./policy/interface";
+import { MemoryPolicyBook } from "./policy/memory";
 
 /**
  * Behavioural state in this isolate's memory (BACKENDS=memory: `npm run dev` without redis-server, the memory
@@ -37,6 +40,8 @@ export interface MemoryStoreOptions {
   now?: () => number;
   /** Bounds memory in a long dev session: past this, the least recently written entity (or answer) is forgotten. */
   maxEntries?: number;
+  /** The merchants' policies the lookups read (shared with the memory policy store). */
+  policy?: MemoryPolicyBook;
 }
 
 export class MemoryFeatureStore implements FeatureStore {
@@ -45,14 +50,21 @@ export class MemoryFeatureStore implements FeatureStore {
   private readonly idempotency = new Map<string, Reservation>();
   private readonly now: () => number;
   private readonly maxEntries: number;
+  readonly policy: MemoryPolicyBook;
 
   constructor(opts: MemoryStoreOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.maxEntries = opts.maxEntries ?? 200_000;
+    this.policy = opts.policy ?? new MemoryPolicyBook();
   }
 
   async recordAndLoad(items: StoreItem[]): Promise<RecordOutcome[]> {
     return items.map((item) => this.recordOne(item));
+  }
+
+  async recordAndLookup(items: StoreItem[], query: PolicyQuery | undefined): Promise<RecordReply> {
+    const outcomes = items.map((item) => this.recordOne(item));
+    return query ? { outcomes, policy: this.policy.lookup(query) } : { outcomes };
   }
 
   private recordOne(item: StoreItem): RecordOutcome {

@@ -8,6 +8,10 @@ const DETAIL = "No feature store is configured (UPSTASH_REDIS_REST_URL, or BACKE
 export class NotConfiguredFeatureStore implements FeatureStore {
   readonly kind = "not_configured" as const;
 
+  async recordAndLookup(): Promise<never> {
+    throw new NotConfiguredError(DETAIL);
+  }
+
   async recordAndLoad(): Promise<never> {
     throw new NotConfiguredError(DETAIL);
   }

@@ -22,10 +22,13 @@ import {
   type EntityStates,
   type FeatureStore,
   type RecordOutcome,
+  type RecordReply,
   type StoreItem,
   type StoredAnswer,
 } from "./interface";
 import { META_TTL_S, eventsKey, idempotencyKey, metaKey } from "./keys";
+import type { PolicyQuery, PolicyReply } from "./policy/interface";
+import { policyKeys } from "./policy/layout";
 import { RECORD_SCRIPT, RELEASE_SCRIPT, SAVE_SCRIPT } from "./record-script";
 import { upstashRedis, type UpstashConnection } from "./upstash";
 
@@ -38,7 +41,9 @@ export interface RedisStoreOptions extends UpstashConnection {
 
 type RawOutcome = ["recorded"] | ["in_progress"] | ["mismatch"] | ["stored", string];
 type RawState = string[]; // [first, last, ...members]
-type RawReply = [RawOutcome[], RawState[]];
+/** false without a lookup; else version, hits per field, and when the version changed the ranges (flat field, entry…) and thresholds. */
+type RawPolicy = false | null | [string, (string | null)[], string[]?, (string | null)?];
+type RawReply = [RawOutcome[], RawState[], RawPolicy?];
 
 /**
  * The most one record script call takes on. Its work — and so how long it holds the entities it names (and, on a
@@ -78,7 +83,20 @@ interface Call {
   refs: [EntityKind, number][][];
 }
 
-function callFor(items: readonly StoreItem[]): Call {
+/** The policy part of one call: its items' fields, and the version the Worker holds ('-' on a request's later calls). */
+interface CallPolicy {
+  keys: string[];
+  fields: string[];
+  known: string;
+}
+
+/** The policy hashes a score's call reads (entries, ranges, settings: layout.ts). */
+function policyLookupKeys(merchant: string): string[] {
+  const k = policyKeys(merchant);
+  return [k.entries, k.ranges, k.settings];
+}
+
+function callFor(items: readonly StoreItem[], policy?: CallPolicy): Call {
   const entities: { kind: EntityKind; id: string }[] = [];
   const index = new Map<string, number>();
   const refs: [EntityKind, number][][] = [];
@@ -99,8 +117,20 @@ function callFor(items: readonly StoreItem[]): Call {
     perItem.push(item.reservation, item.fingerprint, String(event.t), encodeEvent(event), JSON.stringify(event.merchant), String(mine.length), ...mine.map(([, e]) => String(e)));
   }
   return {
-    keys: [...items.map((i) => idempotencyKey(i.idempotencyKey)), ...entities.flatMap(({ kind, id }) => [eventsKey(kind, id), metaKey(kind, id)])],
-    args: [String(items.length), String(entities.length), String(RETENTION_MS), String(MAX_EVENTS), String(MAX_EVENTS_PER_MERCHANT), String(PENDING_TTL_S), String(META_TTL_S), ...perItem],
+    keys: [...items.map((i) => idempotencyKey(i.idempotencyKey)), ...entities.flatMap(({ kind, id }) => [eventsKey(kind, id), metaKey(kind, id)]), ...(policy?.keys ?? [])],
+    args: [
+      String(items.length),
+      String(entities.length),
+      String(RETENTION_MS),
+      String(MAX_EVENTS),
+      String(MAX_EVENTS_PER_MERCHANT),
+      String(PENDING_TTL_S),
+      String(META_TTL_S),
+      String(policy ? policy.fields.length : -1),
+      policy?.known ?? "",
+      ...(policy?.fields ?? []),
+      ...perItem,
+    ],
     refs,
   };
 }
@@ -131,9 +161,24 @@ export class RedisFeatureStore implements FeatureStore {
   }
 
   async recordAndLoad(items: StoreItem[]): Promise<RecordOutcome[]> {
-    if (items.length === 0) return [];
+    return (await this.recordAndLookup(items, undefined)).outcomes;
+  }
+
+  async recordAndLookup(items: StoreItem[], query: PolicyQuery | undefined): Promise<RecordReply> {
+    if (items.length === 0) return { outcomes: [] };
     const chunks = chunk(items);
-    const calls = chunks.map(callFor);
+    // Each call looks up its own items' values (a Lua call takes a bounded number of arguments); the first one
+    // also fetches the ranges and thresholds when the version moved on.
+    let at = 0;
+    const calls = chunks.map((c, i) => {
+      const policy = query && {
+        keys: policyLookupKeys(query.merchant),
+        fields: [...new Set(query.fieldsPerItem.slice(at, at + c.length).flat())],
+        known: i === 0 ? String(query.knownVersion ?? "") : "-",
+      };
+      at += c.length;
+      return callFor(c, policy);
+    });
     let replies: RawReply[];
     if (calls.length === 1) replies = [await this.script.exec(calls[0]!.keys, calls[0]!.args)];
     else {
@@ -144,7 +189,8 @@ export class RedisFeatureStore implements FeatureStore {
       for (const c of calls) p.evalsha(sha, c.keys, c.args);
       replies = ((await p.exec()) as unknown[]).slice(1) as RawReply[];
     }
-    return chunks.flatMap((items, c) => rebuild(items, calls[c]!.refs, replies[c]!));
+    const outcomes = chunks.flatMap((items, c) => rebuild(items, calls[c]!.refs, replies[c]!));
+    return query ? { outcomes, policy: policyReply(calls, replies) } : { outcomes };
   }
 
   private bulkClient(calls: number): Redis {
@@ -194,6 +240,26 @@ export class RedisFeatureStore implements FeatureStore {
       return { status: "down", detail: e instanceof Error ? e.message : String(e) };
     }
   }
+}
+
+/** The policy answer of a request of several calls: each field's hit from the call that looked it up. */
+function policyReply(calls: Call[], replies: RawReply[]): PolicyReply {
+  const hits: Record<string, string> = {};
+  let version = 0;
+  let doc: PolicyReply["doc"];
+  replies.forEach((r, c) => {
+    const raw = r[2];
+    if (!raw) return;
+    const [v, found, ranges, thresholds] = raw;
+    if (c === 0) version = Number(v);
+    const fields = calls[c]!.args.slice(9, 9 + Number(calls[c]!.args[7]));
+    fields.forEach((f, i) => {
+      const entry = found[i];
+      if (entry) hits[f] = entry;
+    });
+    if (c === 0 && ranges) doc = { ranges: ranges.filter((_, i) => i % 2 === 1), thresholds: thresholds ?? null };
+  });
+  return { version, hits, ...(doc && { doc }) };
 }
 
 /** Each recorded item's state before it: the entity's state before the call, carried forward as the script did. */

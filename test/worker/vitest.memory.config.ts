@@ -2,14 +2,14 @@ import { TEST_METRICS_TOKEN } from "./auth/keys";
 import { workerProject } from "./project";
 
 /**
- * The Worker's route tests again, on the memory backends (BACKENDS=memory: feature store, API keys, rate limits,
+ * The Worker's route (and policy) tests again, on the memory backends (BACKENDS=memory: feature store, API keys, rate limits,
  * alert spill, metrics snapshot in the isolate — the memory.ts beside each interface) instead of the real local
  * stack: the same requests must get the same answers whichever implementation is behind the interfaces. Left
  * out: health.cache.test.ts, which counts the requests the local Redis and Kafka REST endpoints serve.
  */
 export default workerProject({
   name: "worker-memory",
-  include: ["test/worker/routes/**/*.test.ts", "test/worker/memory/**/*.test.ts"],
+  include: ["test/worker/routes/**/*.test.ts", "test/worker/policy/**/*.test.ts", "test/worker/memory/**/*.test.ts"],
   exclude: ["test/worker/routes/health.cache.test.ts"],
   globalSetup: "test/worker/memory-setup.ts",
   bindings: (inject) => ({

@@ -51,7 +51,7 @@ describe("key lookups and the isolate cache", () => {
     await sleep(150);
     const res = await callWith({ ...ttl, UPSTASH_REDIS_REST_TOKEN: "wrong" }, "/v1/score", { key, body: bareTransaction() });
     expect(res.status).toBe(200);
-    expect((await res.json<{ degraded: string[] }>()).degraded).toEqual(["features", "rate_limit"]);
+    expect((await res.json<{ degraded: string[] }>()).degraded).toEqual(["features", "rate_limit", "policy"]);
   });
 
   it("no Redis configured at all: protected routes answer 503, public ones still serve", async () => {

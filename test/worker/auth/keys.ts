@@ -10,6 +10,12 @@ export const TEST_SECRET_KEY = "sk_test_worker_suite_m_test_secret";
 export const OTHER_MERCHANT = "m_other";
 export const OTHER_SECRET_KEY = "sk_test_worker_suite_m_other_secret";
 
+/** A merchant of its own for policy tests that change what every score of the merchant sees (thresholds). */
+export const POLICY_MERCHANT = "m_policy";
+export const POLICY_SECRET_KEY = "sk_test_worker_suite_m_policy_secret";
+/** m_test's key without the `policy` scope. */
+export const SCORE_ONLY_SECRET_KEY = "sk_test_worker_suite_m_test_score_only";
+
 /** A checkout page's key for m_test, allowed from TEST_ORIGIN. */
 export const TEST_PUBLISHABLE_KEY = "pk_test_worker_suite_m_test_publishable";
 export const TEST_ORIGIN = "https://shop.test";
@@ -26,4 +32,6 @@ export const TEST_KEYS: FixedKey[] = [
     spec: { kind: "publishable", mode: "test", merchantId: TEST_MERCHANT, allowedOrigins: [TEST_ORIGIN], rateLimit: unthrottled, label: "worker tests, checkout page" },
   },
   { key: OTHER_SECRET_KEY, spec: { kind: "secret", mode: "test", merchantId: OTHER_MERCHANT, rateLimit: unthrottled, label: "worker tests, second merchant" } },
+  { key: POLICY_SECRET_KEY, spec: { kind: "secret", mode: "test", merchantId: POLICY_MERCHANT, rateLimit: unthrottled, label: "worker tests, policy merchant" } },
+  { key: SCORE_ONLY_SECRET_KEY, spec: { kind: "secret", mode: "test", merchantId: TEST_MERCHANT, scopes: ["score"], rateLimit: unthrottled, label: "worker tests, score only" } },
 ];

@@ -32,17 +32,17 @@ const control = (action: "stop" | "start") => fetch(`${inject("controlUrl")}/red
 
 describe("when Redis fails, scores degrade instead of failing", () => {
   // Redis refusing everything also means the rate limit cannot be checked: the request goes on, and says so.
-  it("a wrong token: 200 with degraded features (and rate limit), not a 5xx", async () => {
+  it("a wrong token: 200 with degraded features (and rate limit, policy), not a 5xx", async () => {
     const res = await scoreWith({ UPSTASH_REDIS_REST_TOKEN: "wrong" }, transaction());
     expect(res.status).toBe(200);
-    expect((await res.json<Scored>()).degraded).toEqual(["features", "rate_limit"]);
+    expect((await res.json<Scored>()).degraded).toEqual(["features", "rate_limit", "policy"]);
   });
 
   it("an endpoint that never answers: cut off at REDIS_TIMEOUT_MS", async () => {
     const started = Date.now();
     const res = await scoreWith({ UPSTASH_REDIS_REST_URL: inject("hangingUrl"), REDIS_TIMEOUT_MS: "150" }, transaction());
     expect(res.status).toBe(200);
-    expect((await res.json<Scored>()).degraded).toEqual(["features", "rate_limit"]);
+    expect((await res.json<Scored>()).degraded).toEqual(["features", "rate_limit", "policy"]);
     // The hanging endpoint never answers: without the cut-off this request would never finish.
     expect(Date.now() - started).toBeLessThan(10_000);
   });
@@ -57,7 +57,7 @@ describe("when Redis fails, scores degrade instead of failing", () => {
         const res = await postJson("/v1/score", transaction());
         expect(res.status).toBe(200);
         // The suite's key is far from its limit, so its check runs alongside the score; its failure still shows.
-        expect((await res.json<Scored>()).degraded).toEqual(["features", "rate_limit"]);
+        expect((await res.json<Scored>()).degraded).toEqual(["features", "rate_limit", "policy"]);
       }
       const h = await SELF.fetch(`${BASE}/health`, { headers: bearer(TEST_METRICS_TOKEN) });
       const body = await h.json<{ status: string; checks: { redis: { status: string; failures: number } } }>();

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { RELEASE_AGAIN_AFTER_MS } from "../../../src/pipeline/after-response";
-import { postJson, transaction } from "../helpers";
+import { bearer, postJson, transaction } from "../helpers";
+import { POLICY_MERCHANT, POLICY_SECRET_KEY } from "../auth/keys";
 
 interface Stats {
   requests: number;
@@ -12,9 +13,15 @@ async function restStats(): Promise<Stats> {
   return (await fetch(`${inject("redisRestUrl")}/__stats`)).json();
 }
 
-/** Requests to the endpoint while `action` runs (after a warm-up run, which loads the Lua script once). */
-async function requestsDuring(action: () => Promise<void>): Promise<{ total: number; script: number; pipeline: number }> {
+/**
+ * Requests to the endpoint while `action` runs (after a warm-up run, which loads the Lua script once); `prepare`
+ * runs before each run, outside the count.
+ */
+async function requestsDuring(action: () => Promise<void>, prepare?: () => Promise<void>): Promise<{ total: number; script: number; pipeline: number }> {
+  await prepare?.();
   await action();
+  await settle();
+  await prepare?.();
   await settle();
   const before = await restStats();
   await action();
@@ -52,6 +59,31 @@ describe("Redis round trips", () => {
     const n = await requestsDuring(async () => {
       expect((await postJson("/v1/score", transaction())).status).toBe(200);
     });
+    expect(n).toEqual({ total: 3, script: 3, pipeline: 0 });
+  });
+
+  // The merchant's lists come back with the feature store's script: a score that hits an entry, on a merchant with
+  // IP ranges and thresholds set, costs no request more — even when its policy changed since the isolate last
+  // looked (the changed ranges come back in the same reply).
+  it("a score decided by the merchant's lists makes the same requests, also right after the policy changed", async () => {
+    const card = `card_fp_rt_${Date.now().toString(36)}`;
+    const add = (body: unknown) => postJson("/v1/lists/entries", body, bearer(POLICY_SECRET_KEY));
+    expect((await add({ kind: "card_fingerprint", value: card, action: "block" })).status).toBe(201);
+    const versions: number[] = [];
+    const n = await requestsDuring(
+      async () => {
+        const res = await postJson("/v1/score", transaction({ merchant: { id: POLICY_MERCHANT }, card: { fingerprint: card } }), bearer(POLICY_SECRET_KEY));
+        expect(res.status).toBe(200);
+        const body = await res.json<{ decision: string; decision_source: string; policy: { version: number } }>();
+        expect(body).toMatchObject({ decision: "decline", decision_source: "list" });
+        versions.push(body.policy.version);
+      },
+      // Each run's policy is newer than the one the isolate holds (the change itself is not counted).
+      async () => {
+        expect((await add({ kind: "ip", value: `198.51.${versions.length}.0/24`, action: "review" })).status).toBeLessThan(300);
+      },
+    );
+    expect(versions[1]).toBeGreaterThan(versions[0]!);
     expect(n).toEqual({ total: 3, script: 3, pipeline: 0 });
   });
 

@@ -1,0 +1,4 @@
+export { decideWithPolicy, type DecisionSource, type PolicyHit, type PolicyOutcome } from "./evaluate";
+export { listProbes, type ListProbe } from "./lookup";
+export { inRange, listEntryId, listField, normalizeListValue, rangeOf, type IpRange } from "./values";
+export { PolicyViews, parseListEntry, type PolicyView } from "./view";

@@ -1,0 +1,71 @@
+import { ListEntrySchema, ThresholdsSchema, type ListEntry, type Thresholds } from "../schemas/policy";
+import type { PolicyReply } from "../store/policy/interface";
+import { rangeOf, type IpRange } from "./values";
+
+/** What an isolate holds of a merchant's policy between changes: its version, IP ranges and thresholds. */
+export interface PolicyView {
+  version: number;
+  ranges: { entry: ListEntry; range: IpRange }[];
+  thresholds?: Thresholds;
+}
+
+const MAX_MERCHANTS = 10_000;
+
+/**
+ * Merchants' policy views, per isolate. A score's round trip says which version is current and brings the view's
+ * contents only when the version this cache holds is not it, so a change reaches every isolate on its next score
+ * of that merchant — no polling, no extra round trip. Bounded: past MAX_MERCHANTS the oldest view is dropped
+ * (its merchant's next score fetches it again).
+ */
+export class PolicyViews {
+  private readonly views = new Map<string, PolicyView>();
+
+  known(merchant: string): number | undefined {
+    return this.views.get(merchant)?.version;
+  }
+
+  /** The view as of `reply`; a cached one when the version is the one held. */
+  update(merchant: string, reply: PolicyReply): PolicyView {
+    const held = this.views.get(merchant);
+    if (held && held.version === reply.version && !reply.doc) return held;
+    if (!reply.doc) return held ?? { version: reply.version, ranges: [] };
+    const view = viewOf(reply.version, reply.doc);
+    this.views.delete(merchant);
+    this.views.set(merchant, view);
+    if (this.views.size > MAX_MERCHANTS) this.views.delete(this.views.keys().next().value!);
+    return view;
+  }
+
+  /** The last view held, for a score whose round trip failed: its ranges and thresholds still apply. */
+  last(merchant: string): PolicyView | undefined {
+    return this.views.get(merchant);
+  }
+}
+
+function viewOf(version: number, doc: NonNullable<PolicyReply["doc"]>): PolicyView {
+  const ranges = doc.ranges.flatMap((raw) => {
+    const entry = parseListEntry(raw);
+    const range = entry && rangeOf(entry.value);
+    return entry && range ? [{ entry, range }] : [];
+  });
+  let thresholds: Thresholds | undefined;
+  if (doc.thresholds) {
+    const parsed = ThresholdsSchema.safeParse(safeJson(doc.thresholds));
+    if (parsed.success) thresholds = parsed.data;
+  }
+  return { version, ranges, ...(thresholds && { thresholds }) };
+}
+
+/** A stored entry, parsed (what Redis holds is ours, but a record that does not parse is ignored, not trusted). */
+export function parseListEntry(raw: string): ListEntry | undefined {
+  const parsed = ListEntrySchema.safeParse(safeJson(raw));
+  return parsed.success ? parsed.data : undefined;
+}
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}

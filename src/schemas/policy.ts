@@ -1,0 +1,65 @@
+import { z } from "@hono/zod-openapi";
+
+/**
+ * A merchant's decision policy beside the model (docs/policy.md): list entries and thresholds. Plain data shared
+ * by the store that keeps it, the domain code that applies it (src/policy) and the routes that manage it.
+ */
+export const LIST_KINDS = [
+  "card_fingerprint",
+  "card_bin",
+  "email_domain",
+  "customer_id",
+  "device_id",
+  "ip",
+  "card_country",
+  "ip_country",
+  "billing_country",
+  "shipping_country",
+] as const;
+export type ListKind = (typeof LIST_KINDS)[number];
+
+/** Radar's order: an allow match decides before any block, a block before any review. */
+export const LIST_ACTIONS = ["allow", "block", "review"] as const;
+export type ListAction = (typeof LIST_ACTIONS)[number];
+
+/** Per merchant: entries in all lists, IP ranges among them (ranges are matched in the Worker, not looked up). */
+export const MAX_LIST_ENTRIES = 100_000;
+export const MAX_IP_RANGES = 1_000;
+export const MAX_NOTE_CHARS = 500;
+
+export const ListEntrySchema = z
+  .object({
+    id: z.string().openapi({ example: "le_3f2a9c0d4b1e8f76", description: "Stable for a kind and value: adding the same value again replaces the entry" }),
+    kind: z.enum(LIST_KINDS),
+    value: z.string().openapi({ example: "card_fp_8f14e45f", description: "As matched: countries upper case, domains lower case, IPs and ranges in canonical form" }),
+    action: z.enum(LIST_ACTIONS),
+    note: z.string().optional(),
+    expires_at: z.string().optional().openapi({ description: "After this the entry no longer matches (and is no longer listed)" }),
+    created_at: z.string(),
+    created_by: z.string().openapi({ description: "The id of the key that wrote it", example: "key_0f1e2d3c4b5a6978" }),
+  })
+  .openapi("ListEntry");
+export type ListEntry = z.infer<typeof ListEntrySchema>;
+
+export const ThresholdsSchema = z
+  .object({
+    review: z.number().min(0).max(1).openapi({ example: 0.35 }),
+    decline: z.number().min(0).max(1).openapi({ example: 0.8 }),
+  })
+  .refine((t) => t.review <= t.decline, { message: "review must not be above decline", path: ["review"] })
+  .openapi("Thresholds");
+export type Thresholds = z.infer<typeof ThresholdsSchema>;
+
+/** What changed a merchant's policy, who did, and when: one record per change, newest first when read. */
+export const AuditRecordSchema = z
+  .object({
+    at: z.string(),
+    actor: z.string().openapi({ description: "The id of the key that made the change" }),
+    action: z.enum(["list_entry.put", "list_entry.delete", "thresholds.put", "thresholds.delete"]),
+    version: z.number().int().openapi({ description: "The policy version the change produced" }),
+    entry: ListEntrySchema.optional(),
+    before: z.unknown().optional().openapi({ description: "What the change replaced or removed, if anything" }),
+    thresholds: ThresholdsSchema.optional(),
+  })
+  .openapi("PolicyAuditRecord");
+export type AuditRecord = z.infer<typeof AuditRecordSchema>;

@@ -1,0 +1,58 @@
+/**
+ * A policy change as one Lua script: the entry (or thresholds), the version bump and the audit record are written
+ * together or not at all. The audit record is the caller's JSON with the version (and what the change replaced)
+ * put in front, so the record names the version its change produced. Keys: layout.ts.
+ */
+
+/**
+ * KEYS: entries, ranges, ids, settings, audit.
+ * ARGV: field, entry JSON, id, is range (1/0), max entries, max ranges, audit record JSON without its opening brace, max audit.
+ * Reply: {'stored', version, replaced entry or nil} | {'full', 'entries' | 'ranges'}.
+ */
+export const PUT_ENTRY_SCRIPT = `#!lua flags=allow-key-locking
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if not old then
+  if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[5]) then return {'full', 'entries'} end
+  if ARGV[4] == '1' and redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[6]) then return {'full', 'ranges'} end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[4] == '1' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) end
+redis.call('HSET', KEYS[3], ARGV[3], ARGV[1])
+local v = redis.call('HINCRBY', KEYS[4], 'version', 1)
+local before = old and (',"before":' .. old) or ''
+redis.call('LPUSH', KEYS[5], '{"version":' .. v .. before .. ',' .. ARGV[7])
+redis.call('LTRIM', KEYS[5], 0, tonumber(ARGV[8]) - 1)
+return {'stored', v, old}
+`;
+
+/**
+ * KEYS: entries, ranges, ids, settings, audit. ARGV: id, audit record JSON without its opening brace, max audit.
+ * Reply: {'deleted', version, removed entry} | {'missing', version}.
+ */
+export const DELETE_ENTRY_SCRIPT = `#!lua flags=allow-key-locking
+local field = redis.call('HGET', KEYS[3], ARGV[1])
+if not field then return {'missing', tonumber(redis.call('HGET', KEYS[4], 'version') or '0')} end
+local old = redis.call('HGET', KEYS[1], field)
+redis.call('HDEL', KEYS[1], field)
+redis.call('HDEL', KEYS[2], field)
+redis.call('HDEL', KEYS[3], ARGV[1])
+local v = redis.call('HINCRBY', KEYS[4], 'version', 1)
+local before = old and (',"before":' .. old) or ''
+redis.call('LPUSH', KEYS[5], '{"version":' .. v .. before .. ',' .. ARGV[2])
+redis.call('LTRIM', KEYS[5], 0, tonumber(ARGV[3]) - 1)
+return {'deleted', v, old}
+`;
+
+/**
+ * KEYS: settings, audit. ARGV: thresholds JSON ('' removes them), audit record JSON without its opening brace, max audit.
+ * Reply: version.
+ */
+export const PUT_THRESHOLDS_SCRIPT = `#!lua flags=allow-key-locking
+local old = redis.call('HGET', KEYS[1], 'thresholds')
+if ARGV[1] == '' then redis.call('HDEL', KEYS[1], 'thresholds') else redis.call('HSET', KEYS[1], 'thresholds', ARGV[1]) end
+local v = redis.call('HINCRBY', KEYS[1], 'version', 1)
+local before = old and (',"before":' .. old) or ''
+redis.call('LPUSH', KEYS[2], '{"version":' .. v .. before .. ',' .. ARGV[2])
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
+return v
+`;

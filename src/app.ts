@@ -48,7 +48,7 @@ export function servicesFor(env: Bindings): Services {
       policyViews: new PolicyViews(),
       auth: keyAuthFrom(config),
       limiter,
-      counters: { storeErrors: 0 },
+      counters: { storeErrors: 0, ruleErrors: 0 },
       alerts: alertRuntimeFrom(config, limiter),
       analytics: analyticsWriterFrom(config, env.DECISIONS),
       metrics: snapshotStoreFrom(config),

@@ -32,6 +32,10 @@ export const FieldErrorSchema = z
     path: z.string().openapi({ example: "card.fingerprint" }),
     code: z.string().openapi({ example: "too_small" }),
     message: z.string(),
+    position: z
+      .object({ start: z.number().int(), end: z.number().int() })
+      .optional()
+      .openapi({ description: "For an expression (a rule): where in it the problem is, as 0-based offsets (end exclusive)" }),
   })
   .openapi("FieldError");
 export type FieldError = z.infer<typeof FieldErrorSchema>;

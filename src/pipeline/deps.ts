@@ -16,5 +16,5 @@ export interface PipelineDeps {
   /** The merchants' policy versions and ranges this isolate holds (refreshed by each score's round trip). */
   policyViews: PolicyViews;
   /** Failures this isolate has absorbed (the answer was degraded, not failed), for /health. */
-  counters: { storeErrors: number };
+  counters: { storeErrors: number; ruleErrors: number };
 }

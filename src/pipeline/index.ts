@@ -2,3 +2,4 @@
 export { runDecisions, type RunOptions } from "./run";
 export { CREATED_AT_TOLERANCE, createdAtProblem, toStoreItem, type Caller } from "./item";
 export type { PipelineDeps } from "./deps";
+export { testRule, type RuleTestResult } from "./rule-test";

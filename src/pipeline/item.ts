@@ -1,4 +1,4 @@
-import type { KeyKind } from "../auth/api-key";
+import type { KeyKind, KeyMode } from "../auth/api-key";
 import type { FieldError } from "../errors/problem";
 import { pathToString } from "../errors/field-errors";
 import type { EdgeContext, Transaction } from "../schemas/transaction";
@@ -16,6 +16,8 @@ export const CREATED_AT_TOLERANCE = { pastMs: 10 * 60_000, futureMs: 5 * 60_000 
 /** The caller of a score, as far as its items depend on it. */
 export interface Caller {
   kind: KeyKind;
+  /** A test-mode key's scores honour the test cards (src/policy/test-mode.ts); default live. */
+  mode?: KeyMode;
   /** For a publishable key: the shopper's network (the page's client, http/edge.ts), part of what a retry must match. */
   shopper?: string;
 }
@@ -61,6 +63,7 @@ export async function toStoreItem(
   return {
     input: { tx, edge, t: receivedAt, ...(claimedAt !== undefined && { claimedAt }) },
     source: caller.kind,
+    ...(caller.mode === "test" && { testMode: true }),
     // Length-prefixed: the merchant id is a string of any characters, and no merchant may spell another's scope.
     idempotencyKey: `${tx.merchant.id.length}:${tx.merchant.id}:${caller.kind}:${shopper}${scope}`,
     fingerprint,

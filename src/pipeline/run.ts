@@ -1,17 +1,18 @@
 import { NotConfiguredError } from "../errors/not-configured";
-import { FEATURE_COUNT, FEATURES, buildFeatureVector, entityIds, type EntityKind } from "../features";
+import { FEATURE_COUNT } from "../features";
 import { loadModel } from "../model/load";
+import { decideWithPolicy, listProbes, parseListEntry, ruleContext, testCard, type PolicyHit, type PolicyOutcome, type PolicyView } from "../policy";
+import { canonicalIp } from "../schemas/ip";
 import type { ItemOutcome, ScoreRun } from "../schemas/outcome";
-import { DEGRADATIONS, type Degradation, type ScoreResult } from "../schemas/score";
-import { decideWithPolicy, listProbes, parseListEntry, type PolicyOutcome, type PolicyView } from "../policy";
 import type { ListEntry } from "../schemas/policy";
+import { DEGRADATIONS, type Degradation, type ScoreResult } from "../schemas/score";
 import { referenceVector } from "../scoring/reasons";
 import { scoreRows } from "../scoring/score-rows";
 import type { RecordOutcome, StoreItem } from "../store/interface";
 import type { PolicyQuery, PolicyReply } from "../store/policy/interface";
-import { canonicalIp } from "../schemas/ip";
 import { roundMs, round6 } from "../utils/round";
 import { afterResponse } from "./after-response";
+import { featureRows } from "./rows";
 import type { PipelineDeps } from "./deps";
 
 /**
@@ -51,7 +52,11 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
   const found = entriesOf(policy);
 
   const fresh = items.flatMap((_item, i) => (records[i]!.kind === "recorded" ? [i] : []));
-  const rows = featureRows(fresh.map((i) => ({ item: items[i]!, record: records[i]! })), degraded.includes("features"), referenceVector(model.card));
+  const rows = featureRows(
+    fresh.map((i) => ({ input: items[i]!.input, states: (records[i] as Extract<RecordOutcome, { kind: "recorded" }>).states })),
+    degraded.includes("features"),
+    referenceVector(model.card),
+  );
   const { scores, reasons, modelMs } = await scoreRows(model, rows);
 
   const modelInfo = { id: model.card.id, version: model.card.version };
@@ -61,13 +66,27 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
     const score = scores[r]!;
     const item = items[i]!;
     const ip = item.input.tx.device?.ip;
-    const outcome = decideWithPolicy(score, model.card.thresholds, view, { probes: probes[i]!, found, ...(ip && { ip: canonicalIp(ip) }) }, item.input.t);
+    const outcome = withTestCard(
+      decideWithPolicy(
+        score,
+        model.card.thresholds,
+        view,
+        { probes: probes[i]!, found, ...(ip && { ip: canonicalIp(ip) }), context: () => ruleContext(item.input, rows, r * FEATURE_COUNT, score) },
+        item.input.t,
+      ),
+      item,
+    );
+    if (outcome.ruleErrors.length > 0) {
+      deps.counters.ruleErrors += outcome.ruleErrors.length;
+      for (const e of outcome.ruleErrors) console.warn(`policy: rule ${e.rule.id} of ${item.input.tx.merchant.id} failed (${e.message}); skipped`);
+    }
     const result: ScoreResult = {
       transaction_id: item.input.tx.transaction_id,
       score: round6(score),
       risk_level: outcome.risk_level,
       decision: outcome.decision,
       decision_source: outcome.decision_source,
+      ...(outcome.request3ds && { request_3ds: true }),
       ...(item.source === "secret" && view && { policy: policyOf(view, outcome) }),
       reasons: reasons[r]!,
       model: modelInfo,
@@ -146,29 +165,26 @@ function entriesOf(reply: PolicyReply | undefined): (field: string) => ListEntry
   };
 }
 
-const hitView = (h: PolicyOutcome["hits"][number]) => ({ type: h.type, entry_id: h.entry.id, kind: h.entry.kind, value: h.entry.value, action: h.entry.action });
+const hitView = (h: PolicyHit): NonNullable<ScoreResult["policy"]>["hits"][number] =>
+  h.type === "list"
+    ? { type: "list", entry_id: h.entry.id, kind: h.entry.kind, value: h.entry.value, action: h.entry.action }
+    : { type: "rule", rule_id: h.rule.id, name: h.rule.name, action: h.rule.action };
 
 function policyOf(view: PolicyView, outcome: PolicyOutcome): NonNullable<ScoreResult["policy"]> {
-  return { version: view.version, ...(outcome.decidedBy && { decided_by: hitView(outcome.decidedBy) }), hits: outcome.hits.map(hitView) };
+  return {
+    version: view.version,
+    ...(outcome.decidedBy && { decided_by: hitView(outcome.decidedBy) }),
+    hits: outcome.hits.map(hitView),
+    ...(outcome.ruleErrors.length > 0 && { rule_errors: outcome.ruleErrors.map((e) => ({ rule_id: e.rule.id, message: e.message })) }),
+  };
 }
 
-const BEHAVIOUR_COLUMNS = FEATURES.flatMap((f, i) => (f.group === "behaviour" ? [{ column: i, entity: f.entity as EntityKind }] : []));
-
-/**
- * The model's input rows, one per fresh item, in one buffer. Without state (`neutral`), the named entities'
- * behaviour takes its training reference (a typical legitimate value); an entity the transaction does not name
- * keeps -1, exactly as in training.
- */
-function featureRows(fresh: { item: StoreItem; record: RecordOutcome }[], neutral: boolean, reference: Float32Array): Float32Array {
-  const rows = new Float32Array(fresh.length * FEATURE_COUNT);
-  fresh.forEach(({ item, record }, r) => {
-    const at = r * FEATURE_COUNT;
-    buildFeatureVector(item.input, record.kind === "recorded" ? record.states : {}, rows, at);
-    if (!neutral) return;
-    const ids = entityIds(item.input.tx);
-    for (const { column, entity } of BEHAVIOUR_COLUMNS) if (ids[entity] !== undefined) rows[at + column] = reference[column]!;
-  });
-  return rows;
+/** A test card sent with a test-mode key decides over everything else (src/policy/test-mode.ts). */
+function withTestCard(outcome: PolicyOutcome, item: StoreItem): PolicyOutcome {
+  const forced = testCard(item.input.tx.card.fingerprint, item.testMode === true);
+  if (!forced) return outcome;
+  const { decidedBy: _ignored, ...rest } = outcome;
+  return { ...rest, decision: forced.decision, risk_level: forced.risk_level, decision_source: "test_mode", request3ds: outcome.request3ds || forced.request3ds === true };
 }
 
 /**

@@ -1,11 +1,16 @@
-import { ListEntrySchema, ThresholdsSchema, type ListEntry, type Thresholds } from "../schemas/policy";
+import { ListEntrySchema, RuleSchema, ThresholdsSchema, type ListEntry, type Rule, type Thresholds } from "../schemas/policy";
 import type { PolicyReply } from "../store/policy/interface";
+import { compileRule, type CompiledRule } from "./rules";
 import { rangeOf, type IpRange } from "./values";
 
-/** What an isolate holds of a merchant's policy between changes: its version, IP ranges and thresholds. */
+/**
+ * What an isolate holds of a merchant's policy between changes: its version, IP ranges, thresholds and its
+ * enabled rules compiled — once per isolate per version — in evaluation order (oldest first).
+ */
 export interface PolicyView {
   version: number;
   ranges: { entry: ListEntry; range: IpRange }[];
+  rules: { rule: Rule; run: CompiledRule }[];
   thresholds?: Thresholds;
 }
 
@@ -28,7 +33,7 @@ export class PolicyViews {
   update(merchant: string, reply: PolicyReply): PolicyView {
     const held = this.views.get(merchant);
     if (held && held.version === reply.version && !reply.doc) return held;
-    if (!reply.doc) return held ?? { version: reply.version, ranges: [] };
+    if (!reply.doc) return held ?? { version: reply.version, ranges: [], rules: [] };
     const view = viewOf(reply.version, reply.doc);
     this.views.delete(merchant);
     this.views.set(merchant, view);
@@ -48,12 +53,25 @@ function viewOf(version: number, doc: NonNullable<PolicyReply["doc"]>): PolicyVi
     const range = entry && rangeOf(entry.value);
     return entry && range ? [{ entry, range }] : [];
   });
+  const rules = doc.rules
+    .flatMap((raw) => {
+      const parsed = RuleSchema.safeParse(safeJson(raw));
+      if (!parsed.success || !parsed.data.enabled) return [];
+      // Checked when written; a rule this build cannot compile (a library upgrade) is left out and logged.
+      const compiled = compileRule(parsed.data.expression);
+      if (!compiled.ok) {
+        console.warn(`policy: rule ${parsed.data.id} does not compile here (${compiled.problem.message}); skipped`);
+        return [];
+      }
+      return [{ rule: parsed.data, run: compiled.run }];
+    })
+    .sort((a, b) => (a.rule.created_at < b.rule.created_at ? -1 : a.rule.created_at > b.rule.created_at ? 1 : a.rule.id < b.rule.id ? -1 : 1));
   let thresholds: Thresholds | undefined;
   if (doc.thresholds) {
     const parsed = ThresholdsSchema.safeParse(safeJson(doc.thresholds));
     if (parsed.success) thresholds = parsed.data;
   }
-  return { version, ranges, ...(thresholds && { thresholds }) };
+  return { version, ranges, rules, ...(thresholds && { thresholds }) };
 }
 
 /** A stored entry, parsed (what Redis holds is ours, but a record that does not parse is ignored, not trusted). */

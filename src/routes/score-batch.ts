@@ -61,7 +61,7 @@ export function registerScoreBatch(app: OpenAPIHono<AppEnv>) {
     const edge = edgeContext(c.req.raw);
     const receivedAt = Date.now();
 
-    const caller = { kind: principal.kind };
+    const caller = { kind: principal.kind, mode: principal.mode };
     const entries: (BatchItem | { pending: number })[] = [];
     const items: Promise<StoreItem>[] = [];
     transactions.forEach((raw, i) => {

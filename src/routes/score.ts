@@ -52,7 +52,7 @@ export const answerScore: RouteHandler<typeof scoreRoute, AppEnv> = async (c) =>
   const principal = c.get("principal");
   const tx = forMerchant(c.req.valid("json"), principal);
   const receivedAt = Date.now();
-  const caller = { kind: principal.kind, shopper: clientNetwork(c.req.raw) };
+  const caller = { kind: principal.kind, mode: principal.mode, shopper: clientNetwork(c.req.raw) };
   const late = createdAtProblem(tx, receivedAt, caller);
   if (late) throw new ApiError("validation_failed", undefined, [late]);
   const item = await toStoreItem(tx, edgeContext(c.req.raw), receivedAt, caller, c.req.valid("header")["idempotency-key"]);

@@ -50,16 +50,39 @@ export const ThresholdsSchema = z
   .openapi("Thresholds");
 export type Thresholds = z.infer<typeof ThresholdsSchema>;
 
+/** A rule's action: Radar's order is request_3ds (advisory: the answer asks for 3-D Secure), allow, block, review. */
+export const RULE_ACTIONS = ["request_3ds", "allow", "block", "review"] as const;
+export type RuleAction = (typeof RULE_ACTIONS)[number];
+
+export const MAX_RULES = 100;
+export const MAX_EXPRESSION_CHARS = 2_000;
+
+export const RuleSchema = z
+  .object({
+    id: z.string().openapi({ example: "rule_6b1f0c9e2d4a7358" }),
+    name: z.string().openapi({ example: "Large first purchase from abroad" }),
+    expression: z.string().openapi({ example: "tx.amount_usd > 500.0 && features.card_age_days < 1.0 && tx.card_country != tx.ip_country" }),
+    action: z.enum(RULE_ACTIONS),
+    enabled: z.boolean(),
+    description: z.string().optional(),
+    created_at: z.string(),
+    created_by: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("Rule");
+export type Rule = z.infer<typeof RuleSchema>;
+
 /** What changed a merchant's policy, who did, and when: one record per change, newest first when read. */
 export const AuditRecordSchema = z
   .object({
     at: z.string(),
     actor: z.string().openapi({ description: "The id of the key that made the change" }),
-    action: z.enum(["list_entry.put", "list_entry.delete", "thresholds.put", "thresholds.delete"]),
+    action: z.enum(["list_entry.put", "list_entry.delete", "thresholds.put", "thresholds.delete", "rule.put", "rule.delete"]),
     version: z.number().int().openapi({ description: "The policy version the change produced" }),
     entry: ListEntrySchema.optional(),
     before: z.unknown().optional().openapi({ description: "What the change replaced or removed, if anything" }),
     thresholds: ThresholdsSchema.optional(),
+    rule: RuleSchema.optional(),
   })
   .openapi("PolicyAuditRecord");
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;

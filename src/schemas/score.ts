@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ProblemSchema } from "../errors/problem";
-import { LIST_ACTIONS, LIST_KINDS } from "./policy";
+import { LIST_ACTIONS, LIST_KINDS, RULE_ACTIONS } from "./policy";
 
 export const ReasonSchema = z
   .object({
@@ -15,16 +15,24 @@ export const ReasonSchema = z
 
 export const DEGRADATIONS = ["features", "rate_limit", "alerts", "policy"] as const;
 
-export const DECISION_SOURCES = ["model", "list", "rule"] as const;
+export const DECISION_SOURCES = ["model", "list", "rule", "test_mode"] as const;
 
 export const PolicyHitSchema = z
-  .object({
-    type: z.literal("list"),
-    entry_id: z.string().openapi({ example: "le_3f2a9c0d4b1e8f76" }),
-    kind: z.enum(LIST_KINDS),
-    value: z.string(),
-    action: z.enum(LIST_ACTIONS),
-  })
+  .discriminatedUnion("type", [
+    z.object({
+      type: z.literal("list"),
+      entry_id: z.string().openapi({ example: "le_3f2a9c0d4b1e8f76" }),
+      kind: z.enum(LIST_KINDS),
+      value: z.string(),
+      action: z.enum(LIST_ACTIONS),
+    }),
+    z.object({
+      type: z.literal("rule"),
+      rule_id: z.string().openapi({ example: "rule_6b1f0c9e2d4a7358" }),
+      name: z.string(),
+      action: z.enum(RULE_ACTIONS),
+    }),
+  ])
   .openapi("PolicyHit");
 export type PolicyHitView = z.infer<typeof PolicyHitSchema>;
 
@@ -35,13 +43,21 @@ export const ScoreResultSchema = z
     risk_level: z.enum(["low", "elevated", "high"]),
     decision: z.enum(["approve", "review", "decline"]),
     decision_source: z.enum(DECISION_SOURCES).openapi({
-      description: "What decided: `model` (the score against the thresholds — the merchant's own if set, else the model card's), `list` (an entry of the merchant's lists; docs/policy.md) or `rule`",
+      description:
+        "What decided: `model` (the score against the thresholds — the merchant's own if set, else the model card's), `list` (an entry of the merchant's lists), `rule` (one of the merchant's CEL rules; docs/policy.md), or `test_mode` (a test card with a test-mode key)",
     }),
+    request_3ds: z.boolean().optional().openapi({ description: "true when one of the merchant's request_3ds rules matched: ask the shopper for 3-D Secure (advisory; the decision stands)" }),
     policy: z
       .object({
         version: z.number().int().openapi({ description: "The merchant's policy version the decision used" }),
         decided_by: PolicyHitSchema.optional(),
-        hits: z.array(PolicyHitSchema).openapi({ description: "Every list entry that matched, in evaluation order (allow, block, review)" }),
+        hits: z.array(PolicyHitSchema).openapi({
+          description: "In evaluation order (request_3ds, allow, block, review): every list entry that matched, and the rules that matched up to the stage that decided (later stages' rules are not run)",
+        }),
+        rule_errors: z
+          .array(z.object({ rule_id: z.string(), message: z.string() }))
+          .optional()
+          .openapi({ description: "Rules that failed at run time (e.g. a division by zero): skipped, the decision made without them" }),
       })
       .optional()
       .openapi({ description: "Secret keys only (a checkout page is never told which list a shopper is on): what the merchant's policy matched" }),

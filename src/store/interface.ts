@@ -26,6 +26,8 @@ export interface StoreItem {
   input: ScoringInput;
   /** Who sent it: a checkout page (publishable key) or the merchant's server (secret key). */
   source: "publishable" | "secret";
+  /** Sent with a test-mode key: the test cards apply (src/policy/test-mode.ts). */
+  testMode?: boolean;
   /** Scope of the idempotency key: merchant, key kind, then the transaction id or the Idempotency-Key header. */
   idempotencyKey: string;
   /** SHA-256 (hex) of the canonical request — and, for a publishable key, the shopper's network: a retry must match. */

@@ -18,16 +18,16 @@
  *
  * The same call reads the merchant's policy (src/store/policy/layout.ts) for the items' values, so a score's
  * list lookups cost no round trip of their own: the entries filed under the given fields, the policy version, and —
- * only when that version is not the one the Worker holds — the IP ranges and thresholds.
+ * only when that version is not the one the Worker holds — the IP ranges, rules and thresholds.
  *
  * KEYS: one idempotency key per item; then per distinct entity its events zset and meta hash; then, with a policy
- *       lookup, the merchant's policy entries, ranges and settings hashes.
+ *       lookup, the merchant's policy entries, ranges, settings and rules hashes.
  * ARGV: items, entities, retention ms, max events, max per merchant, pending ttl s, meta ttl s, policy fields
  *       (-1: no lookup), known policy version ('-': do not send the ranges); the policy fields; then per item: reservation, fingerprint, t,
  *       member, merchant (as JSON), entity count, and an entity index per entity.
  * Reply: { per item {'recorded'} | {'in_progress'} | {'mismatch'} | {'stored', answer},
  *          per entity {first, last, member...} as it was before the call,
- *          the policy: false | {version, {entry or false per field}} | {version, hits, ranges {field, entry…}, thresholds} }.
+ *          the policy: false | {version, {entry or false per field}} | {version, hits, {range entry…}, {rule…}, thresholds} }.
  */
 export const RECORD_SCRIPT = `#!lua flags=allow-key-locking
 local n, ne = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -95,15 +95,16 @@ end
 
 local policy = false
 if pf >= 0 then
-  local entries, ranges, settings = KEYS[n + 2 * ne + 1], KEYS[n + 2 * ne + 2], KEYS[n + 2 * ne + 3]
+  local entries, ranges, settings, rules = KEYS[n + 2 * ne + 1], KEYS[n + 2 * ne + 2], KEYS[n + 2 * ne + 3], KEYS[n + 2 * ne + 4]
   local version = redis.call('HGET', settings, 'version') or '0'
   local hits = {}
   if pf > 0 then hits = redis.call('HMGET', entries, unpack(ARGV, 10, 9 + pf)) end
   policy = {version, hits}
   -- '-': a later call of the same request, whose first call fetches what changed.
   if knownVersion ~= '-' and version ~= knownVersion then
-    policy[3] = redis.call('HGETALL', ranges)
-    policy[4] = redis.call('HGET', settings, 'thresholds')
+    policy[3] = redis.call('HVALS', ranges)
+    policy[4] = redis.call('HVALS', rules)
+    policy[5] = redis.call('HGET', settings, 'thresholds')
   end
 end
 

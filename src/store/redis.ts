@@ -41,8 +41,8 @@ export interface RedisStoreOptions extends UpstashConnection {
 
 type RawOutcome = ["recorded"] | ["in_progress"] | ["mismatch"] | ["stored", string];
 type RawState = string[]; // [first, last, ...members]
-/** false without a lookup; else version, hits per field, and when the version changed the ranges (flat field, entry…) and thresholds. */
-type RawPolicy = false | null | [string, (string | null)[], string[]?, (string | null)?];
+/** false without a lookup; else version, hits per field, and when the version changed the range entries, rules and thresholds. */
+type RawPolicy = false | null | [string, (string | null)[], string[]?, string[]?, (string | null)?];
 type RawReply = [RawOutcome[], RawState[], RawPolicy?];
 
 /**
@@ -90,10 +90,10 @@ interface CallPolicy {
   known: string;
 }
 
-/** The policy hashes a score's call reads (entries, ranges, settings: layout.ts). */
+/** The policy hashes a score's call reads (entries, ranges, settings, rules: layout.ts). */
 function policyLookupKeys(merchant: string): string[] {
   const k = policyKeys(merchant);
-  return [k.entries, k.ranges, k.settings];
+  return [k.entries, k.ranges, k.settings, k.rules];
 }
 
 function callFor(items: readonly StoreItem[], policy?: CallPolicy): Call {
@@ -250,14 +250,14 @@ function policyReply(calls: Call[], replies: RawReply[]): PolicyReply {
   replies.forEach((r, c) => {
     const raw = r[2];
     if (!raw) return;
-    const [v, found, ranges, thresholds] = raw;
+    const [v, found, ranges, rules, thresholds] = raw;
     if (c === 0) version = Number(v);
     const fields = calls[c]!.args.slice(9, 9 + Number(calls[c]!.args[7]));
     fields.forEach((f, i) => {
       const entry = found[i];
       if (entry) hits[f] = entry;
     });
-    if (c === 0 && ranges) doc = { ranges: ranges.filter((_, i) => i % 2 === 1), thresholds: thresholds ?? null };
+    if (c === 0 && ranges) doc = { ranges, rules: rules ?? [], thresholds: thresholds ?? null };
   });
   return { version, hits, ...(doc && { doc }) };
 }

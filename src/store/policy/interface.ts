@@ -1,4 +1,4 @@
-import type { AuditRecord, ListEntry, ListKind, Thresholds } from "../../schemas/policy";
+import type { AuditRecord, ListEntry, ListKind, Rule, Thresholds } from "../../schemas/policy";
 
 /**
  * A merchant's policy as stored (docs/policy.md): list entries and thresholds, a version that every change bumps,
@@ -19,6 +19,11 @@ export interface PolicyStore {
   listEntries(merchant: string, opts: { kind?: ListKind; cursor: string; limit: number }): Promise<{ entries: ListEntry[]; cursor: string }>;
   settings(merchant: string): Promise<PolicySettings>;
   putThresholds(merchant: string, thresholds: Thresholds | null, audit: AuditDraft): Promise<{ version: number }>;
+  /** Adds a rule (`create`: refused as `full` past MAX_RULES) or replaces the one with its id (`missing` if none). */
+  putRule(merchant: string, rule: Rule, create: boolean, audit: AuditDraft): Promise<RulePutOutcome>;
+  deleteRule(merchant: string, id: string, audit: AuditDraft): Promise<{ version: number; removed?: Rule }>;
+  /** Every rule of the merchant (at most MAX_RULES), in no particular order. */
+  rules(merchant: string): Promise<Rule[]>;
   /** The newest `limit` audit records, newest first. */
   audit(merchant: string, limit: number): Promise<AuditRecord[]>;
 }
@@ -32,6 +37,8 @@ export interface PolicySettings {
 
 /** An audit record without the version the change produces (the store fills it in, in the same write). */
 export type AuditDraft = Omit<AuditRecord, "version" | "before">;
+
+export type RulePutOutcome = { kind: "stored"; version: number; replaced?: Rule } | { kind: "full"; limit: number } | { kind: "missing" };
 
 export type PutOutcome = { kind: "stored"; version: number; replaced?: ListEntry } | { kind: "full"; limit: number; what: "entries" | "ranges" };
 
@@ -48,8 +55,8 @@ export interface PolicyReply {
   version: number;
   /** The entries (JSON) filed under the fields asked for, by field; a field with no entry is absent. */
   hits: Record<string, string>;
-  /** When the version differs from the known one: every IP range entry (JSON) and the thresholds (JSON), if set. */
-  doc?: { ranges: string[]; thresholds: string | null };
+  /** When the version differs from the known one: every IP range entry and rule (JSON) and the thresholds (JSON), if set. */
+  doc?: { ranges: string[]; rules: string[]; thresholds: string | null };
 }
 
 /** Audit records kept per merchant. */

@@ -4,6 +4,7 @@
  *   entries  HASH `<kind>:<value>` → entry JSON (every entry, ranges too: what a score looks up and a listing scans)
  *   ranges   HASH `ip:<range>` → entry JSON (the IP ranges again: what the Worker caches and matches itself)
  *   ids      HASH entry id → its field in `entries`
+ *   rules    HASH rule id → rule JSON (what the Worker caches and compiles)
  *   settings HASH version, thresholds (JSON)
  *   audit    LIST of audit records (JSON), newest first, trimmed to MAX_AUDIT_RECORDS
  */
@@ -12,6 +13,7 @@ export const policyKeys = (merchant: string) => ({
   entries: `${prefix(merchant)}:entries`,
   ranges: `${prefix(merchant)}:ranges`,
   ids: `${prefix(merchant)}:ids`,
+  rules: `${prefix(merchant)}:rules`,
   settings: `${prefix(merchant)}:settings`,
   audit: `${prefix(merchant)}:audit`,
 });

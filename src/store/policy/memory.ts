@@ -1,10 +1,11 @@
-import { MAX_IP_RANGES, MAX_LIST_ENTRIES, type AuditRecord, type ListEntry, type ListKind, type Thresholds } from "../../schemas/policy";
-import { MAX_AUDIT_RECORDS, type AuditDraft, type PolicyQuery, type PolicyReply, type PolicySettings, type PolicyStore, type PutOutcome } from "./interface";
+import { MAX_IP_RANGES, MAX_LIST_ENTRIES, MAX_RULES, type AuditRecord, type ListEntry, type ListKind, type Rule, type Thresholds } from "../../schemas/policy";
+import { MAX_AUDIT_RECORDS, type AuditDraft, type PolicyQuery, type PolicyReply, type PolicySettings, type PolicyStore, type PutOutcome, type RulePutOutcome } from "./interface";
 
 interface Book {
   entries: Map<string, ListEntry>;
   ranges: Set<string>;
   ids: Map<string, string>;
+  rules: Map<string, Rule>;
   version: number;
   thresholds?: Thresholds;
   audit: AuditRecord[];
@@ -19,7 +20,7 @@ export class MemoryPolicyBook {
 
   book(merchant: string): Book {
     let b = this.books.get(merchant);
-    if (!b) this.books.set(merchant, (b = { entries: new Map(), ranges: new Set(), ids: new Map(), version: 0, audit: [] }));
+    if (!b) this.books.set(merchant, (b = { entries: new Map(), ranges: new Set(), ids: new Map(), rules: new Map(), version: 0, audit: [] }));
     return b;
   }
 
@@ -35,7 +36,8 @@ export class MemoryPolicyBook {
     }
     if (version === q.knownVersion) return { version, hits };
     const ranges = b ? [...b.ranges].map((f) => JSON.stringify(b.entries.get(f))) : [];
-    return { version, hits, doc: { ranges, thresholds: b?.thresholds ? JSON.stringify(b.thresholds) : null } };
+    const rules = b ? [...b.rules.values()].map((r) => JSON.stringify(r)) : [];
+    return { version, hits, doc: { ranges, rules, thresholds: b?.thresholds ? JSON.stringify(b.thresholds) : null } };
   }
 }
 
@@ -97,6 +99,29 @@ export class MemoryPolicyStore implements PolicyStore {
     else delete b.thresholds;
     this.record(b, audit, old);
     return { version: b.version };
+  }
+
+  async putRule(merchant: string, rule: Rule, create: boolean, audit: AuditDraft): Promise<RulePutOutcome> {
+    const b = this.books.book(merchant);
+    const old = b.rules.get(rule.id);
+    if (create && b.rules.size >= MAX_RULES) return { kind: "full", limit: MAX_RULES };
+    if (!create && !old) return { kind: "missing" };
+    b.rules.set(rule.id, rule);
+    this.record(b, audit, old);
+    return { kind: "stored", version: b.version, ...(old && { replaced: old }) };
+  }
+
+  async deleteRule(merchant: string, id: string, audit: AuditDraft): Promise<{ version: number; removed?: Rule }> {
+    const b = this.books.book(merchant);
+    const old = b.rules.get(id);
+    if (!old) return { version: b.version };
+    b.rules.delete(id);
+    this.record(b, audit, old);
+    return { version: b.version, removed: old };
+  }
+
+  async rules(merchant: string): Promise<Rule[]> {
+    return [...this.books.book(merchant).rules.values()];
   }
 
   async audit(merchant: string, limit: number): Promise<AuditRecord[]> {

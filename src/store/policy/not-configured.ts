@@ -15,5 +15,8 @@ export class NotConfiguredPolicyStore implements PolicyStore {
   listEntries = refuse;
   settings = refuse;
   putThresholds = refuse;
+  putRule = refuse;
+  deleteRule = refuse;
+  rules = refuse;
   audit = refuse;
 }

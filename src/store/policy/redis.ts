@@ -1,24 +1,39 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import { AuditRecordSchema, ListEntrySchema, MAX_IP_RANGES, MAX_LIST_ENTRIES, ThresholdsSchema, type AuditRecord, type ListEntry, type ListKind, type Thresholds } from "../../schemas/policy";
+import {
+  AuditRecordSchema,
+  ListEntrySchema,
+  MAX_IP_RANGES,
+  MAX_LIST_ENTRIES,
+  MAX_RULES,
+  RuleSchema,
+  ThresholdsSchema,
+  type AuditRecord,
+  type ListEntry,
+  type ListKind,
+  type Rule,
+  type Thresholds,
+} from "../../schemas/policy";
 import { upstashRedis, type UpstashConnection } from "../upstash";
-import { MAX_AUDIT_RECORDS, type AuditDraft, type PolicySettings, type PolicyStore, type PutOutcome } from "./interface";
+import { MAX_AUDIT_RECORDS, type AuditDraft, type PolicySettings, type PolicyStore, type PutOutcome, type RulePutOutcome } from "./interface";
 import { policyKeys } from "./layout";
-import { DELETE_ENTRY_SCRIPT, PUT_ENTRY_SCRIPT, PUT_THRESHOLDS_SCRIPT } from "./scripts";
+import { DELETE_ENTRY_SCRIPT, DELETE_RULE_SCRIPT, PUT_ENTRY_SCRIPT, PUT_RULE_SCRIPT, PUT_THRESHOLDS_SCRIPT } from "./scripts";
 
 /** The audit draft as the scripts take it: its JSON without the opening brace (they put the version in front). */
 const auditTail = (draft: AuditDraft) => JSON.stringify(draft).slice(1);
 const field = (entry: Pick<ListEntry, "kind" | "value">) => `${entry.kind}:${entry.value}`;
 
 /** What Redis holds is ours, but it is parsed, not trusted: a record that does not parse is skipped, not served. */
-function parseEntry(raw: string | null | undefined): ListEntry | undefined {
+function parsed<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, raw: string | null | undefined): T | undefined {
   if (!raw) return undefined;
   try {
-    const parsed = ListEntrySchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
+    const out = schema.safeParse(JSON.parse(raw));
+    return out.success ? out.data : undefined;
   } catch {
     return undefined;
   }
 }
+const parseEntry = (raw: string | null | undefined) => parsed<ListEntry>(ListEntrySchema, raw);
+const parseRule = (raw: string | null | undefined) => parsed<Rule>(RuleSchema, raw);
 
 export interface RedisPolicyStoreOptions extends UpstashConnection {
   timeoutMs: number;
@@ -31,6 +46,8 @@ export class RedisPolicyStore implements PolicyStore {
   private readonly put;
   private readonly del;
   private readonly thresholds;
+  private readonly putRuleScript;
+  private readonly deleteRuleScript;
 
   constructor(opts: RedisPolicyStoreOptions) {
     // An operator is waiting, not a checkout: one retry on a network error.
@@ -38,6 +55,33 @@ export class RedisPolicyStore implements PolicyStore {
     this.put = this.redis.createScript<["stored", number, string | null] | ["full", "entries" | "ranges"]>(PUT_ENTRY_SCRIPT);
     this.del = this.redis.createScript<["deleted", number, string | null] | ["missing", number]>(DELETE_ENTRY_SCRIPT);
     this.thresholds = this.redis.createScript<number>(PUT_THRESHOLDS_SCRIPT);
+    this.putRuleScript = this.redis.createScript<["stored", number, string | null] | ["full"] | ["missing"]>(PUT_RULE_SCRIPT);
+    this.deleteRuleScript = this.redis.createScript<["deleted", number, string] | ["missing", number]>(DELETE_RULE_SCRIPT);
+  }
+
+  async putRule(merchant: string, rule: Rule, create: boolean, audit: AuditDraft): Promise<RulePutOutcome> {
+    const k = policyKeys(merchant);
+    const reply = await this.putRuleScript.exec(
+      [k.rules, k.settings, k.audit],
+      [rule.id, JSON.stringify(rule), create ? "1" : "0", String(MAX_RULES), auditTail(audit), String(MAX_AUDIT_RECORDS)],
+    );
+    if (reply[0] === "full") return { kind: "full", limit: MAX_RULES };
+    if (reply[0] === "missing") return { kind: "missing" };
+    const replaced = parseRule(reply[2]);
+    return { kind: "stored", version: Number(reply[1]), ...(replaced && { replaced }) };
+  }
+
+  async deleteRule(merchant: string, id: string, audit: AuditDraft): Promise<{ version: number; removed?: Rule }> {
+    const k = policyKeys(merchant);
+    const reply = await this.deleteRuleScript.exec([k.rules, k.settings, k.audit], [id, auditTail(audit), String(MAX_AUDIT_RECORDS)]);
+    if (reply[0] === "missing") return { version: Number(reply[1]) };
+    const removed = parseRule(reply[2]);
+    return { version: Number(reply[1]), ...(removed && { removed }) };
+  }
+
+  async rules(merchant: string): Promise<Rule[]> {
+    const raw = (await this.redis.hvals(policyKeys(merchant).rules)) as string[];
+    return raw.flatMap((r) => parseRule(r) ?? []);
   }
 
   async putEntry(merchant: string, entry: ListEntry, isRange: boolean, audit: AuditDraft): Promise<PutOutcome> {

@@ -56,3 +56,33 @@ redis.call('LPUSH', KEYS[2], '{"version":' .. v .. before .. ',' .. ARGV[2])
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
 return v
 `;
+
+/**
+ * KEYS: rules, settings, audit. ARGV: id, rule JSON, create (1/0), max rules, audit record JSON without its opening brace, max audit.
+ * Reply: {'stored', version, replaced rule or nil} | {'full'} | {'missing'}.
+ */
+export const PUT_RULE_SCRIPT = `#!lua flags=allow-key-locking
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if ARGV[3] == '1' then
+  if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return {'full'} end
+elseif not old then
+  return {'missing'}
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local v = redis.call('HINCRBY', KEYS[2], 'version', 1)
+local before = old and (',"before":' .. old) or ''
+redis.call('LPUSH', KEYS[3], '{"version":' .. v .. before .. ',' .. ARGV[5])
+redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[6]) - 1)
+return {'stored', v, old}
+`;
+
+/** KEYS: rules, settings, audit. ARGV: id, audit record JSON without its opening brace, max audit. Reply: {'deleted', version, rule} | {'missing', version}. */
+export const DELETE_RULE_SCRIPT = `#!lua flags=allow-key-locking
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if not old then return {'missing', tonumber(redis.call('HGET', KEYS[2], 'version') or '0')} end
+redis.call('HDEL', KEYS[1], ARGV[1])
+local v = redis.call('HINCRBY', KEYS[2], 'version', 1)
+redis.call('LPUSH', KEYS[3], '{"version":' .. v .. ',"before":' .. old .. ',' .. ARGV[2])
+redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[3]) - 1)
+return {'deleted', v, old}
+`;

@@ -16,7 +16,7 @@ export interface Scored {
   decision: string;
   decision_source: string;
   risk_level: string;
-  policy?: { version: number; decided_by?: { entry_id: string; kind: string; action: string; value: string }; hits: { entry_id: string; action: string }[] };
+  policy?: { version: number; decided_by?: { type: string; entry_id?: string; rule_id?: string; kind?: string; action: string; value?: string; name?: string }; hits: { type: string; entry_id?: string; rule_id?: string; action: string }[] };
 }
 
 /** A value no other test uses. */

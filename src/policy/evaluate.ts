@@ -41,14 +41,21 @@ const STAGES: readonly ListAction[] = ["allow", "block", "review"];
 const KIND_ORDER = new Map(LIST_KINDS.map((k, i) => [k, i]));
 
 /**
- * The decision, policy beside the model (docs/policy.md), in Radar's order: request_3ds rules (advisory), then the
- * allow stage, the block stage, the review stage — in each, the merchant's list entries (in list-kind order) and
- * then its rules (oldest first); the first match of the first stage that has one decides. When nothing matched,
- * the score against the merchant's thresholds if set, else the model card's. Expired entries never match; a rule
- * that fails at run time is skipped and reported. Rules of later stages than the deciding one are not evaluated.
+ * The decision, policy beside the model (docs/policy.md), in Radar's order — where the model's thresholds are the
+ * default block and review rules of their stages:
+ *   request_3ds rules (advisory: they decide nothing);
+ *   allow:  list entries, then rules → approve;
+ *   block:  list entries, then rules → decline; else the score at or above the decline threshold → decline;
+ *   review: list entries, then rules → review; else the score at or above the review threshold → review;
+ *   otherwise approve.
+ * Entries go in list-kind order, rules oldest first; the first match of the first stage that has one decides. The
+ * thresholds are the merchant's if set, else the model card's. So an allow entry lets a high score through, and a
+ * review rule never turns a model decline into a review. Expired entries never match; a rule that fails at run
+ * time is skipped and reported; rules of stages after the deciding one are not run.
  */
 export function decideWithPolicy(score: number, card: ModelCard["thresholds"], view: PolicyView | undefined, inputs: PolicyInputs, now: number): PolicyOutcome {
-  const model = decide(score, view?.thresholds ?? card);
+  const thresholds = view?.thresholds ?? card;
+  const model = decide(score, thresholds);
   const live = (e: ListEntry) => e.expires_at === undefined || Date.parse(e.expires_at) > now;
   const entries: ListEntry[] = [];
   for (const p of inputs.probes) {
@@ -74,14 +81,18 @@ export function decideWithPolicy(score: number, card: ModelCard["thresholds"], v
   const request3ds = rules.some((r) => r.rule.action === "request_3ds" && matches(r));
 
   const hits: PolicyHit[] = [];
-  let decidedBy: PolicyHit | undefined;
+  let decided: { by: PolicyHit | "model"; stage: ListAction } | undefined;
   for (const stage of STAGES) {
     for (const entry of entries) if (entry.action === stage) hits.push({ type: "list", entry });
-    if (!decidedBy) for (const r of rules) if (r.rule.action === stage && matches(r)) hits.push({ type: "rule", rule: r.rule });
-    // Later stages' list entries are still reported (they cost nothing); their rules are not run.
-    decidedBy ??= hits.find((h) => (h.type === "list" ? h.entry.action : h.rule.action) === stage);
+    if (decided) continue; // later stages' list entries are still reported (they cost nothing); their rules are not run
+    for (const r of rules) if (r.rule.action === stage && matches(r)) hits.push({ type: "rule", rule: r.rule });
+    const hit = hits.find((h) => (h.type === "list" ? h.entry.action : h.rule.action) === stage);
+    if (hit) decided = { by: hit, stage };
+    else if (stage === "block" && score >= thresholds.decline) decided = { by: "model", stage };
+    else if (stage === "review" && score >= thresholds.review) decided = { by: "model", stage };
   }
-  if (!decidedBy) return { ...model, decision_source: "model", hits, request3ds, ruleErrors };
-  const action = decidedBy.type === "list" ? decidedBy.entry.action : (decidedBy.rule.action as ListAction);
-  return { decision: DECISION_OF[action], risk_level: model.risk_level, decision_source: decidedBy.type, decidedBy, hits, request3ds, ruleErrors };
+  const base = { risk_level: model.risk_level, hits, request3ds, ruleErrors };
+  if (!decided) return { ...base, decision: "approve", decision_source: "model" };
+  if (decided.by === "model") return { ...base, decision: DECISION_OF[decided.stage], decision_source: "model" };
+  return { ...base, decision: DECISION_OF[decided.stage], decision_source: decided.by.type, decidedBy: decided.by };
 }

@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
 import { BehaviourReplay, FEATURE_COUNT, type ScoringInput } from "../src/features";
 import { ModelCardSchema } from "../src/model/card";
-import { compileRule, decideWithPolicy, ruleContext, type PolicyView } from "../src/policy";
+import { RangeIndex, compileRule, decideWithPolicy, ruleContext, type PolicyView } from "../src/policy";
 import { RULE_ACTIONS, type Rule, type RuleAction } from "../src/schemas/policy";
 import type { Decision } from "../src/schemas/score";
 import { runMain } from "./cli";
@@ -75,8 +75,8 @@ async function main(): Promise<void> {
   const session = await ort.InferenceSession.create("models/fraud-gbdt.onnx", { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const now = new Date().toISOString();
   const rule: Rule = { id: "rule_backtest", name: "backtest", expression: values.rule, action, enabled: true, created_at: now, created_by: "backtest", updated_at: now };
-  const withRule: PolicyView = { version: 1, ranges: [], rules: [{ rule, run: compiled.run }] };
-  const modelOnly: PolicyView = { version: 0, ranges: [], rules: [] };
+  const withRule: PolicyView = { version: 1, ranges: new RangeIndex(), rules: [{ rule, run: compiled.run }] };
+  const modelOnly: PolicyView = { version: 0, ranges: new RangeIndex(), rules: [] };
 
   const before = emptyCounts();
   const after = emptyCounts();

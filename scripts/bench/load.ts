@@ -15,6 +15,8 @@
  *   npm run bench:load -- --soak 300                     RSS of workerd every 10 s over 5 minutes at c = 10
  *   npm run bench:load -- --no-build                     serve the last build (dist/worker)
  *   npm run bench:load -- --memory                       the Worker on its memory backends: what Redis costs, by difference
+ *   npm run bench:load -- --policy 100:10000              the bench merchant with 100 rules and 10,000 list entries
+ *                                                        (scripts/bench/policy-seed.ts): what its policy costs, by difference
  */
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
@@ -23,6 +25,7 @@ import { runMain } from "../cli";
 import { BENCH_KEY, BENCH_MERCHANT_ID } from "../seed-demo";
 import { readFileSync } from "node:fs";
 import type { RunningServer } from "../start";
+import { seedPolicy } from "./policy-seed";
 import { startServed } from "./served";
 import { fmt, quantile } from "./start-worker";
 import { traffic } from "./traffic";
@@ -39,8 +42,10 @@ const { values } = parseArgs({
     traffic: { type: "string", default: "generated" },
     "no-build": { type: "boolean", default: false },
     memory: { type: "boolean", default: false },
+    policy: { type: "string", default: "0:0" },
   },
 });
+const [POLICY_RULES, POLICY_ENTRIES] = values.policy.split(":").map(Number) as [number, number];
 const DURATION_S = Number(values.duration);
 const CONNECTIONS = values.connections.split(",").map(Number);
 const MODES = values.mode.split(",") as ("single" | "batch")[];
@@ -253,6 +258,7 @@ async function soak(server: Server, seconds: number): Promise<void> {
 async function main(): Promise<void> {
   const server = await startServer();
   try {
+    if (POLICY_RULES > 0 || POLICY_ENTRIES > 0) await seedPolicy(server.state.url, KEY, POLICY_RULES, POLICY_ENTRIES);
     // Warm-up: ORT's initialisation, the scripts' first load, V8's optimisation of the hot path.
     console.log("bench:load: warming up (5 s at c = 4) …");
     await step(server, "single", 4, 5);

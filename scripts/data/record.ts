@@ -17,7 +17,7 @@ export type Typology = (typeof TYPOLOGIES)[number];
 /** One labelled payment of the stream: what the scorer is sent, what the edge saw, when, and the outcome. */
 export interface StreamRecord {
   tx: Transaction;
-  edge: Required<EdgeContext>;
+  edge: Required<Omit<EdgeContext, "ip">>;
   /** Event time, ms since the epoch (equals tx.created_at). */
   t: number;
   label: 0 | 1;

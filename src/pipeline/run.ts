@@ -1,8 +1,7 @@
 import { NotConfiguredError } from "../errors/not-configured";
 import { FEATURE_COUNT } from "../features";
 import { loadModel } from "../model/load";
-import { decideWithPolicy, listProbes, parseListEntry, ruleContext, testCard, type PolicyHit, type PolicyOutcome, type PolicyView } from "../policy";
-import { canonicalIp } from "../schemas/ip";
+import { decideWithPolicy, listProbes, networkOf, parseListEntry, ruleContext, testCard, type PolicyHit, type PolicyOutcome, type PolicyView } from "../policy";
 import type { ItemOutcome, ScoreRun } from "../schemas/outcome";
 import type { ListEntry } from "../schemas/policy";
 import { DEGRADATIONS, type Degradation, type ScoreResult } from "../schemas/score";
@@ -42,7 +41,7 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
   const model = await loadModel(deps.model);
   const degraded: Degradation[] = [];
   const merchant = oneMerchant(items);
-  const probes = items.map((item) => listProbes(item.input.tx, item.input.edge));
+  const probes = items.map((item) => listProbes(item.input.tx, item.input.edge, item.source === "secret"));
   const query: PolicyQuery | undefined =
     merchant === undefined || deps.store.kind === "not_configured"
       ? undefined
@@ -65,29 +64,28 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
   fresh.forEach((i, r) => {
     const score = scores[r]!;
     const item = items[i]!;
-    const ip = item.input.tx.device?.ip;
+    const trusted = item.source === "secret";
+    const { ip } = networkOf(item.input.tx, item.input.edge, trusted);
     const outcome = withTestCard(
       decideWithPolicy(
         score,
         model.card.thresholds,
         view,
-        { probes: probes[i]!, found, ...(ip && { ip: canonicalIp(ip) }), context: () => ruleContext(item.input, rows, r * FEATURE_COUNT, score) },
+        { probes: probes[i]!, found, trusted, ...(ip && { ip }), context: () => ruleContext(item.input, rows, r * FEATURE_COUNT, score, trusted) },
         item.input.t,
       ),
       item,
     );
     if (outcome.ruleErrors.length > 0) {
       deps.counters.ruleErrors += outcome.ruleErrors.length;
-      for (const e of outcome.ruleErrors) console.warn(`policy: rule ${e.rule.id} of ${item.input.tx.merchant.id} failed (${e.message}); skipped`);
+      for (const e of outcome.ruleErrors) logRuleError(e.rule.id, item.input.tx.merchant.id, e.message);
     }
     const result: ScoreResult = {
       transaction_id: item.input.tx.transaction_id,
       score: round6(score),
-      risk_level: outcome.risk_level,
-      decision: outcome.decision,
-      decision_source: outcome.decision_source,
+      ...answerOf(outcome, trusted),
       ...(outcome.request3ds && { request_3ds: true }),
-      ...(item.source === "secret" && view && { policy: policyOf(view, outcome) }),
+      ...(trusted && view && { policy: policyOf(view, outcome) }),
       reasons: reasons[r]!,
       model: modelInfo,
       timings: { total_ms: roundMs(totalMs), model_ms: roundMs(modelMs) },
@@ -177,6 +175,28 @@ function policyOf(view: PolicyView, outcome: PolicyOutcome): NonNullable<ScoreRe
     hits: outcome.hits.map(hitView),
     ...(outcome.ruleErrors.length > 0 && { rule_errors: outcome.ruleErrors.map((e) => ({ rule_id: e.rule.id, message: e.message })) }),
   };
+}
+
+/** A failing rule is logged once a minute per isolate, not once per score (the answer reports every failure). */
+const loggedAt = new Map<string, number>();
+function logRuleError(ruleId: string, merchant: string, message: string): void {
+  const now = Date.now();
+  if ((loggedAt.get(ruleId) ?? 0) > now - 60_000) return;
+  if (loggedAt.size > 10_000) loggedAt.clear();
+  loggedAt.set(ruleId, now);
+  console.warn(`policy: rule ${ruleId} of ${merchant} failed (${message}); skipped`);
+}
+
+const RISK_OF = { approve: "low", review: "elevated", decline: "high" } as const;
+
+/**
+ * The decision as the caller is told it. A checkout page (untrusted) is not told what decided, nor the model's risk
+ * where the policy overrode it: changing one field at a time, a shopper would otherwise learn which of its values
+ * is on which list. Test cards say so to test keys, pages included.
+ */
+function answerOf(outcome: PolicyOutcome, trusted: boolean): Pick<ScoreResult, "decision" | "risk_level" | "decision_source"> {
+  if (trusted || outcome.decision_source === "test_mode") return { decision: outcome.decision, risk_level: outcome.risk_level, decision_source: outcome.decision_source };
+  return { decision: outcome.decision, risk_level: outcome.decision_source === "model" ? outcome.risk_level : RISK_OF[outcome.decision] };
 }
 
 /** A test card sent with a test-mode key decides over everything else (src/policy/test-mode.ts). */

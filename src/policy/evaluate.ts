@@ -4,7 +4,6 @@ import type { Decision, RiskLevel } from "../schemas/score";
 import { decide } from "../scoring/decide";
 import type { ListProbe } from "./lookup";
 import type { RuleContext } from "./rules";
-import { inRange } from "./values";
 import type { PolicyView } from "./view";
 
 export type DecisionSource = "model" | "list" | "rule" | "test_mode";
@@ -29,6 +28,11 @@ export interface PolicyOutcome {
 
 export interface PolicyInputs {
   probes: readonly ListProbe[];
+  /**
+   * A merchant's server (true) or a checkout page (false). A page's body is the shopper's word: its values may move
+   * a payment to block or review, never let it through, so the allow stage is skipped for pages.
+   */
+  trusted?: boolean;
   found: (field: string) => ListEntry | undefined;
   /** The transaction's IP in canonical form, for the ranges. */
   ip?: string;
@@ -50,7 +54,8 @@ const KIND_ORDER = new Map(LIST_KINDS.map((k, i) => [k, i]));
  *   otherwise approve.
  * Entries go in list-kind order, rules oldest first; the first match of the first stage that has one decides. The
  * thresholds are the merchant's if set, else the model card's. So an allow entry lets a high score through, and a
- * review rule never turns a model decline into a review. Expired entries never match; a rule that fails at run
+ * review rule never turns a model decline into a review. A checkout page's scores skip the allow stage (its body is
+ * the shopper's to write: `trusted`). Expired entries never match; a rule that fails at run
  * time is skipped and reported; rules of stages after the deciding one are not run.
  */
 export function decideWithPolicy(score: number, card: ModelCard["thresholds"], view: PolicyView | undefined, inputs: PolicyInputs, now: number): PolicyOutcome {
@@ -62,7 +67,7 @@ export function decideWithPolicy(score: number, card: ModelCard["thresholds"], v
     const e = inputs.found(p.field);
     if (e && live(e)) entries.push(e);
   }
-  if (inputs.ip && view) for (const r of view.ranges) if (live(r.entry) && inRange(inputs.ip, r.range)) entries.push(r.entry);
+  if (inputs.ip && view) for (const e of view.ranges.match(inputs.ip)) if (live(e)) entries.push(e);
   entries.sort((a, b) => KIND_ORDER.get(a.kind)! - KIND_ORDER.get(b.kind)! || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 
   const ruleErrors: PolicyOutcome["ruleErrors"] = [];
@@ -78,11 +83,14 @@ export function decideWithPolicy(score: number, card: ModelCard["thresholds"], v
     return false;
   };
   const rules = view?.rules ?? [];
-  const request3ds = rules.some((r) => r.rule.action === "request_3ds" && matches(r));
-
   const hits: PolicyHit[] = [];
+  const asks3ds = rules.find((r) => r.rule.action === "request_3ds" && matches(r));
+  if (asks3ds) hits.push({ type: "rule", rule: asks3ds.rule });
+  const request3ds = asks3ds !== undefined;
+
   let decided: { by: PolicyHit | "model"; stage: ListAction } | undefined;
   for (const stage of STAGES) {
+    if (stage === "allow" && inputs.trusted === false) continue;
     for (const entry of entries) if (entry.action === stage) hits.push({ type: "list", entry });
     if (decided) continue; // later stages' list entries are still reported (they cost nothing); their rules are not run
     for (const r of rules) if (r.rule.action === stage && matches(r)) hits.push({ type: "rule", rule: r.rule });

@@ -1,5 +1,5 @@
 import { canonicalIp } from "../schemas/ip";
-import type { ListKind } from "../schemas/policy";
+import { MAX_DOMAIN_LABELS, type ListKind } from "../schemas/policy";
 import type { EdgeContext, Transaction } from "../schemas/transaction";
 import { listField } from "./values";
 
@@ -10,16 +10,16 @@ export interface ListProbe {
   field: string;
 }
 
-/** The most labels of an email domain probed: `x.a.b.mailinator.com` probes `mailinator.com` up to `x.a.b.mailinator.com`… at 5 labels. */
-const MAX_DOMAIN_LABELS = 5;
 
 /**
  * Every value of the transaction a list entry could match, as the entries are filed: a BIN by each of its 6–8
  * digit prefixes, an email domain by itself and its parent domains, the network country as the features read it
  * (the caller's `device.ip_country`, else the edge's). IP ranges are not probed here: they are matched in the
- * Worker against the merchant's ranges (evaluate.ts).
+ * Worker against the merchant's ranges (evaluate.ts). A checkout page (`trusted` false) writes its own body, so its
+ * IP and network country are the ones the edge saw, never the body's (a shopper would otherwise claim its way
+ * out of an IP or country block).
  */
-export function listProbes(tx: Transaction, edge: EdgeContext): ListProbe[] {
+export function listProbes(tx: Transaction, edge: EdgeContext, trusted: boolean): ListProbe[] {
   const out: ListProbe[] = [];
   const add = (kind: ListKind, value: string | undefined) => {
     if (value !== undefined && value !== "") out.push({ kind, value, field: listField(kind, value) });
@@ -34,10 +34,19 @@ export function listProbes(tx: Transaction, edge: EdgeContext): ListProbe[] {
   }
   add("customer_id", tx.customer?.id);
   add("device_id", tx.device?.id);
-  if (tx.device?.ip) add("ip", canonicalIp(tx.device.ip));
+  const network = networkOf(tx, edge, trusted);
+  add("ip", network.ip);
   add("card_country", tx.card.country);
-  add("ip_country", tx.device?.ip_country ?? edge.country);
+  add("ip_country", network.country);
   add("billing_country", tx.billing_country);
   add("shipping_country", tx.shipping_country);
   return out;
+}
+
+/** The shopper's IP and network country as policy reads them: the caller's word from a server, the edge's from a page. */
+export function networkOf(tx: Transaction, edge: EdgeContext, trusted: boolean): { ip?: string; country?: string } {
+  if (!trusted) return { ...(edge.ip && { ip: edge.ip }), ...(edge.country && { country: edge.country }) };
+  const ip = tx.device?.ip ? canonicalIp(tx.device.ip) : undefined;
+  const country = tx.device?.ip_country ?? edge.country;
+  return { ...(ip && { ip }), ...(country && { country }) };
 }

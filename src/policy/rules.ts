@@ -1,9 +1,9 @@
 import { Environment } from "@marcbachmann/cel-js";
 import { FEATURE_NAMES } from "../features";
-import { canonicalIp } from "../schemas/ip";
 import { toUsdCents } from "../schemas/iso";
 import { MAX_EXPRESSION_CHARS } from "../schemas/policy";
 import type { ScoringInput } from "../schemas/transaction";
+import { networkOf } from "./lookup";
 
 /**
  * Merchant rules in CEL (https://cel.dev), with @marcbachmann/cel-js — measured against @bufbuild/cel inside
@@ -51,14 +51,21 @@ const env = new Environment({ limits: LIMITS })
   .registerVariable("score", "double");
 
 /**
- * Functions refused in rules. `matches` runs a backtracking regular expression (JavaScript's RegExp): a rule like
- * `tx.email_domain.matches("(a+)+$")` could hold the isolate — and every merchant's scores on it — for seconds.
- * `startsWith`, `endsWith`, `contains` and `in` cover what fraud rules use it for.
+ * What a rule may call — an allowlist, because a rule runs on every score of its merchant, on isolates every
+ * merchant shares: the CEL a condition needs and nothing that could make one evaluation costly. Refused, among
+ * others: `matches` (a backtracking RegExp: `"(a+)+$"` can hold an isolate for seconds), `cel.bind`, `split`,
+ * `join`, `map` and `filter` (a few of them nested build strings and lists exponentially — hundreds of MB, or
+ * minutes of CPU, from a 150-character rule), and macros over anything but a list literal, or nested.
  */
-const REFUSED_FUNCTIONS = new Set(["matches"]);
+const ALLOWED_FUNCTIONS = new Set(["has", "size", "int", "double", "string"]);
+const ALLOWED_METHODS = new Set(["startsWith", "endsWith", "contains", "lowerAscii", "upperAscii", "size"]);
+const MACROS = new Set(["all", "exists", "exists_one"]);
+
+/** The most work one evaluation may do, in AST nodes visited (a macro's body counts once per list element). */
+export const MAX_RULE_COST = 1_000;
 
 export interface RuleProblem {
-  code: "cel_syntax" | "cel_type" | "cel_not_bool" | "cel_refused" | "cel_too_large";
+  code: "cel_syntax" | "cel_type" | "cel_not_bool" | "cel_refused" | "cel_too_large" | "cel_too_costly";
   message: string;
   /** Offsets in the expression (0-based, end exclusive) the problem is at, when known. */
   start?: number;
@@ -78,8 +85,11 @@ export function compileRule(expression: string): Compilation {
   } catch (e) {
     return { ok: false, problem: problemOf("cel_syntax", e) };
   }
-  const refused = findCall(parsed.ast, REFUSED_FUNCTIONS);
-  if (refused) return { ok: false, problem: { code: "cel_refused", message: `${refused.name}() is not allowed in rules (use startsWith, endsWith, contains or in)`, start: refused.start, end: refused.end } };
+  const vetted = vet(parsed.ast, false);
+  if ("problem" in vetted) return { ok: false, problem: vetted.problem };
+  if (vetted.cost > MAX_RULE_COST) {
+    return { ok: false, problem: { code: "cel_too_costly", message: `one evaluation would visit up to ${vetted.cost} nodes; the most a rule may is ${MAX_RULE_COST} (a macro's body counts once per element)` } };
+  }
   const checked = parsed.check();
   if (!checked.valid) return { ok: false, problem: problemOf("cel_type", checked.error) };
   if (checked.type !== "bool") return { ok: false, problem: { code: "cel_not_bool", message: `must be a condition (a bool); this expression is a ${checked.type}` } };
@@ -95,26 +105,63 @@ function problemOf(code: RuleProblem["code"], e: unknown): RuleProblem {
 interface AstLike {
   op: string;
   args: unknown;
-  range?: { start: number; end: number };
+  start?: number;
+  end?: number;
 }
 
-function findCall(node: unknown, names: ReadonlySet<string>): { name: string; start?: number; end?: number } | undefined {
-  if (!node || typeof node !== "object") return undefined;
-  const n = node as AstLike;
-  if ((n.op === "call" || n.op === "rcall") && Array.isArray(n.args) && typeof n.args[0] === "string" && names.has(n.args[0])) {
-    return { name: n.args[0], ...(n.range && { start: n.range.start, end: n.range.end }) };
+const isNode = (x: unknown): x is AstLike => typeof x === "object" && x !== null && typeof (x as AstLike).op === "string";
+const refuse = (n: AstLike, message: string) => ({ problem: { code: "cel_refused" as const, message, ...(n.start !== undefined && { start: n.start, end: n.end ?? n.start + 1 }) } });
+
+/** Checks every call against the allowlist and bounds the work of one evaluation (the cost). */
+function vet(node: AstLike, inMacro: boolean): { cost: number } | { problem: RuleProblem } {
+  const children = (xs: unknown[]): { cost: number } | { problem: RuleProblem } => {
+    let cost = 0;
+    for (const x of xs.flat(2)) {
+      if (!isNode(x)) continue;
+      const v = vet(x, inMacro);
+      if ("problem" in v) return v;
+      cost += v.cost;
+    }
+    return { cost };
+  };
+  const args = Array.isArray(node.args) ? node.args : [node.args];
+  if (node.op === "call") {
+    const [name, callArgs] = args as [string, unknown[]];
+    if (!ALLOWED_FUNCTIONS.has(name)) return refuse(node, `${name}() is not allowed in rules; functions: ${[...ALLOWED_FUNCTIONS].join(", ")}`);
+    const inner = children(callArgs);
+    return "problem" in inner ? inner : { cost: 1 + inner.cost };
   }
-  const children = Array.isArray(n.args) ? n.args : [n.args];
-  for (const c of children.flat(2)) {
-    const found = findCall(c, names);
-    if (found) return found;
+  if (node.op === "rcall") {
+    const [name, receiver, callArgs] = args as [string, AstLike, unknown[]];
+    if (MACROS.has(name)) {
+      if (inMacro) return refuse(node, `${name}() inside another macro is not allowed in rules`);
+      if (receiver.op !== "list") return refuse(node, `${name}() is allowed over a list literal only, e.g. ["a", "b"].exists(d, tx.email_domain.endsWith(d))`);
+      const elements = Array.isArray(receiver.args) ? receiver.args.length : 0;
+      const over = children([receiver]);
+      if ("problem" in over) return over;
+      const body = callArgs.filter(isNode).map((x) => vet(x, true));
+      let bodyCost = 0;
+      for (const b of body) {
+        if ("problem" in b) return b;
+        bodyCost += b.cost;
+      }
+      return { cost: 1 + over.cost + elements * bodyCost };
+    }
+    if (!ALLOWED_METHODS.has(name)) return refuse(node, `.${name}() is not allowed in rules; methods: ${[...ALLOWED_METHODS].join(", ")}, and all/exists/exists_one over a list literal`);
+    const inner = children([receiver, callArgs]);
+    return "problem" in inner ? inner : { cost: 1 + inner.cost };
   }
-  return undefined;
+  const inner = children(args);
+  return "problem" in inner ? inner : { cost: 1 + inner.cost };
 }
 
-/** The context rules see for one transaction: its fields, the model's row (`row[at …]`) and score, the edge's facts. */
-export function ruleContext(input: ScoringInput, row: Float32Array, at: number, score: number): RuleContext {
+/**
+ * The context rules see for one transaction: its fields, the model's row (`row[at …]`) and score, the edge's facts.
+ * From a checkout page (`trusted` false) `tx.ip` and `tx.ip_country` are what the edge saw (lookup.ts networkOf).
+ */
+export function ruleContext(input: ScoringInput, row: Float32Array, at: number, score: number, trusted = true): RuleContext {
   const { tx, edge } = input;
+  const network = networkOf(tx, edge, trusted);
   const features: Record<string, number> = {};
   for (let i = 0; i < FEATURE_NAMES.length; i++) features[FEATURE_NAMES[i]!] = row[at + i]!;
   return {
@@ -133,8 +180,8 @@ export function ruleContext(input: ScoringInput, row: Float32Array, at: number, 
       email_domain: tx.customer?.email_domain?.toLowerCase() ?? "",
       account_age_days: tx.customer?.account_age_days ?? -1,
       device_id: tx.device?.id ?? "",
-      ip: tx.device?.ip ? canonicalIp(tx.device.ip) : "",
-      ip_country: tx.device?.ip_country ?? edge.country ?? "",
+      ip: network.ip ?? "",
+      ip_country: network.country ?? "",
       asn: tx.device?.asn ?? edge.asn ?? -1,
       billing_country: tx.billing_country ?? "",
       shipping_country: tx.shipping_country ?? "",

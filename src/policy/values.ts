@@ -1,6 +1,6 @@
 import { canonicalIp, ipv4Octets, ipv6Groups } from "../schemas/ip";
 import { COUNTRY_PATTERN } from "../schemas/iso";
-import type { ListKind } from "../schemas/policy";
+import { MAX_DOMAIN_LABELS, type ListKind } from "../schemas/policy";
 import { sha256Hex } from "../utils/sha256";
 
 /**
@@ -24,7 +24,9 @@ export function normalizeListValue(kind: ListKind, raw: string): Normalized {
       return /^\d{6,8}$/.test(value) ? ok(value) : bad("must be a 6–8 digit BIN; it matches every card whose BIN starts with it");
     case "email_domain": {
       const d = value.toLowerCase();
-      return d.length <= 253 && DOMAIN.test(d) && !d.includes("..") ? ok(d) : bad("must be a domain name such as mailinator.com; it matches its subdomains too");
+      if (!(d.length <= 253 && DOMAIN.test(d) && !d.includes("..") && !d.startsWith(".") && !d.startsWith("-"))) return bad("must be a domain name such as mailinator.com; it matches its subdomains too");
+      // A score probes a domain and its parents up to MAX_DOMAIN_LABELS labels: a deeper entry could never match.
+      return d.split(".").length <= MAX_DOMAIN_LABELS ? ok(d) : bad(`must have at most ${MAX_DOMAIN_LABELS} labels (it matches its subdomains too)`);
     }
     case "ip":
       return normalizeIpOrRange(value);
@@ -48,7 +50,7 @@ export interface IpRange {
   prefix: number;
 }
 
-function ipNumber(ip: string): { bits: 32 | 128; n: bigint } | undefined {
+export function ipNumber(ip: string): { bits: 32 | 128; n: bigint } | undefined {
   const canonical = canonicalIp(ip);
   const v4 = ipv4Octets(canonical);
   if (v4) return { bits: 32, n: BigInt(((v4[0]! << 24) >>> 0) + (v4[1]! << 16) + (v4[2]! << 8) + v4[3]!) };
@@ -86,6 +88,36 @@ export function rangeOf(value: string): IpRange | undefined {
   const ip = ipNumber(address!);
   if (!ip) return undefined;
   return { bits: ip.bits, network: ip.n, prefix: Number(prefixText) };
+}
+
+/**
+ * IP ranges grouped by family and prefix length, each group a map from network address to its entries: a match is
+ * one mask and one lookup per distinct prefix length, however many ranges there are (scanning a thousand ranges
+ * per score cost over a millisecond).
+ */
+export class RangeIndex<T> {
+  private readonly groups = new Map<string, { bits: 32 | 128; mask: bigint; networks: Map<bigint, T[]> }>();
+  size = 0;
+
+  add(range: IpRange, value: T): void {
+    const key = `${range.bits}/${range.prefix}`;
+    let g = this.groups.get(key);
+    if (!g) this.groups.set(key, (g = { bits: range.bits, mask: maskOf(range.bits, range.prefix), networks: new Map() }));
+    const at = g.networks.get(range.network);
+    if (at) at.push(value);
+    else g.networks.set(range.network, [value]);
+    this.size++;
+  }
+
+  /** Everything filed under a range that holds `ip` (canonical or not). */
+  match(ip: string): T[] {
+    if (this.size === 0) return [];
+    const n = ipNumber(ip);
+    if (!n) return [];
+    const out: T[] = [];
+    for (const g of this.groups.values()) if (g.bits === n.bits) out.push(...(g.networks.get(n.n & g.mask) ?? []));
+    return out;
+  }
 }
 
 export function inRange(ip: string, range: IpRange): boolean {

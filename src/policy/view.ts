@@ -1,7 +1,7 @@
 import { ListEntrySchema, RuleSchema, ThresholdsSchema, type ListEntry, type Rule, type Thresholds } from "../schemas/policy";
 import type { PolicyReply } from "../store/policy/interface";
 import { compileRule, type CompiledRule } from "./rules";
-import { rangeOf, type IpRange } from "./values";
+import { RangeIndex, rangeOf } from "./values";
 
 /**
  * What an isolate holds of a merchant's policy between changes: its version, IP ranges, thresholds and its
@@ -9,7 +9,7 @@ import { rangeOf, type IpRange } from "./values";
  */
 export interface PolicyView {
   version: number;
-  ranges: { entry: ListEntry; range: IpRange }[];
+  ranges: RangeIndex<ListEntry>;
   rules: { rule: Rule; run: CompiledRule }[];
   thresholds?: Thresholds;
 }
@@ -33,7 +33,7 @@ export class PolicyViews {
   update(merchant: string, reply: PolicyReply): PolicyView {
     const held = this.views.get(merchant);
     if (held && held.version === reply.version && !reply.doc) return held;
-    if (!reply.doc) return held ?? { version: reply.version, ranges: [], rules: [] };
+    if (!reply.doc) return held ?? { version: reply.version, ranges: new RangeIndex(), rules: [] };
     const view = viewOf(reply.version, reply.doc);
     this.views.delete(merchant);
     this.views.set(merchant, view);
@@ -48,11 +48,12 @@ export class PolicyViews {
 }
 
 function viewOf(version: number, doc: NonNullable<PolicyReply["doc"]>): PolicyView {
-  const ranges = doc.ranges.flatMap((raw) => {
+  const ranges = new RangeIndex<ListEntry>();
+  for (const raw of doc.ranges) {
     const entry = parseListEntry(raw);
     const range = entry && rangeOf(entry.value);
-    return entry && range ? [{ entry, range }] : [];
-  });
+    if (entry && range) ranges.add(range, entry);
+  }
   const rules = doc.rules
     .flatMap((raw) => {
       const parsed = RuleSchema.safeParse(safeJson(raw));

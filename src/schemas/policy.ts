@@ -25,7 +25,9 @@ export type ListAction = (typeof LIST_ACTIONS)[number];
 /** Per merchant: entries in all lists, IP ranges among them (ranges are matched in the Worker, not looked up). */
 export const MAX_LIST_ENTRIES = 100_000;
 export const MAX_IP_RANGES = 1_000;
-export const MAX_NOTE_CHARS = 500;
+export const MAX_NOTE_CHARS = 280;
+/** An email domain is probed with its parents up to this many labels (a deeper list entry could never match). */
+export const MAX_DOMAIN_LABELS = 5;
 
 export const ListEntrySchema = z
   .object({
@@ -46,6 +48,7 @@ export const ThresholdsSchema = z
     review: z.number().min(0).max(1).openapi({ example: 0.35 }),
     decline: z.number().min(0).max(1).openapi({ example: 0.8 }),
   })
+  .strict()
   .refine((t) => t.review <= t.decline, { message: "review must not be above decline", path: ["review"] })
   .openapi("Thresholds");
 export type Thresholds = z.infer<typeof ThresholdsSchema>;

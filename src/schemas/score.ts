@@ -42,9 +42,10 @@ export const ScoreResultSchema = z
     score: z.number().min(0).max(1).openapi({ description: "Probability of fraud" }),
     risk_level: z.enum(["low", "elevated", "high"]),
     decision: z.enum(["approve", "review", "decline"]),
-    decision_source: z.enum(DECISION_SOURCES).openapi({
+    decision_source: z.enum(DECISION_SOURCES).optional().openapi({
       description:
-        "What decided: `model` (the score against the thresholds — the merchant's own if set, else the model card's), `list` (an entry of the merchant's lists), `rule` (one of the merchant's CEL rules; docs/policy.md), or `test_mode` (a test card with a test-mode key)",
+        "Secret keys (and test cards): " +
+        "what decided: `model` (the score against the thresholds — the merchant's own if set, else the model card's), `list` (an entry of the merchant's lists), `rule` (one of the merchant's CEL rules; docs/policy.md), or `test_mode` (a test card with a test-mode key)",
     }),
     request_3ds: z.boolean().optional().openapi({ description: "true when one of the merchant's request_3ds rules matched: ask the shopper for 3-D Secure (advisory; the decision stands)" }),
     policy: z

@@ -116,6 +116,8 @@ export interface EdgeContext {
   country?: string;
   asn?: number;
   colo?: string;
+  /** The client's address as the edge saw it (`CF-Connecting-IP`, canonical): what a page's policy checks use. */
+  ip?: string;
 }
 
 /** Everything one transaction is scored from, apart from behavioural state: what the feature definition reads. */

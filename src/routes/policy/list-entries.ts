@@ -8,13 +8,18 @@ export const listEntriesRoute = createRoute({
   method: "get",
   path: "/v1/lists/entries",
   summary: "The merchant's list entries, a page at a time",
-  description: "Entries in no particular order, stable across pages; follow `next_cursor` until it is null. Expired entries are left out (they no longer match).",
+  description:
+    "Entries in no particular order; follow `next_cursor` until it is null. A page may hold fewer entries than `limit` (even none) and still have a next one, or a few more. Expired entries are left out (they no longer match).",
   security: policyAccess.security,
   middleware: policyAccess.middleware,
   request: {
     query: z.object({
       kind: z.enum(LIST_KINDS).optional(),
-      cursor: z.string().regex(/^\d{1,20}$/, "must be a cursor from an earlier page").optional(),
+      cursor: z
+        .string()
+        .regex(/^\d{1,20}$/, "must be a cursor from an earlier page")
+        .refine((c) => !/^\d{1,20}$/.test(c) || BigInt(c) < 2n ** 64n, "must be a cursor from an earlier page")
+        .optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
   },

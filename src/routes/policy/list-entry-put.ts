@@ -16,7 +16,12 @@ export const ListEntryRequestSchema = z
     kind: z.enum(LIST_KINDS),
     value: z.string().min(1).max(256).openapi({ example: "card_fp_8f14e45f" }),
     action: z.enum(LIST_ACTIONS),
-    note: z.string().max(MAX_NOTE_CHARS).optional().openapi({ example: "chargeback 2026-11-30, case 4411" }),
+    note: z
+      .string()
+      .max(MAX_NOTE_CHARS)
+      .regex(/^[^\p{Cc}]*$/u, "must not contain control characters")
+      .optional()
+      .openapi({ example: "chargeback 2026-11-30, case 4411" }),
     expires_at: z.iso.datetime({ offset: true, error: "must be an RFC 3339 date-time, e.g. 2027-01-31T00:00:00Z" }).optional(),
   })
   .strict()
@@ -73,6 +78,9 @@ export function registerPutListEntry(app: OpenAPIHono<AppEnv>) {
     const out = await fromStore(() =>
       policy.putEntry(principal.merchantId, entry, isRange, { at: entry.created_at, actor: principal.keyId, action: "list_entry.put", entry }),
     );
+    if (out.kind === "collision") {
+      throw new ApiError("validation_failed", undefined, [{ path: "value", code: "id_collision", message: "this value's entry id is another value's; change the value's spelling" }]);
+    }
     if (out.kind === "full") {
       throw new ApiError("policy_limit_reached", `At most ${out.limit} ${out.what === "ranges" ? "IP ranges" : "list entries"} per merchant; delete or replace some first`);
     }

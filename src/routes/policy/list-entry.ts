@@ -47,7 +47,8 @@ export function registerListEntry(app: OpenAPIHono<AppEnv>) {
   app.openapi(getListEntryRoute, async (c) => {
     const { id } = c.req.valid("param");
     const entry = await fromStore(() => c.get("services").policy.getEntry(c.get("principal").merchantId, id));
-    if (!entry) throw new ApiError("not_found", `No list entry ${id}`);
+    // An expired entry matches nothing any more, and is purged by the next write.
+    if (!entry || (entry.expires_at !== undefined && Date.parse(entry.expires_at) <= Date.now())) throw new ApiError("not_found", `No list entry ${id}`);
     return c.json(entry, 200);
   });
   app.openapi(deleteListEntryRoute, async (c) => {

@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { forMerchant } from "../../auth/merchant-scope";
+import { merchantMismatch, withKeyMerchant } from "../../auth/merchant-scope";
 import { ApiError, type FieldError } from "../../errors/problem";
 import { edgeContext } from "../../http/edge";
 import type { AppEnv } from "../../http/env";
@@ -28,7 +28,9 @@ const params = z.object({ id: z.string().regex(/^rule_[0-9a-f]{16}$/, "must be a
 
 const body = { content: { "application/json": { schema: RuleRequestSchema } }, required: true } as const;
 const writeErrors = {
-  400: problems("Invalid fields, or an expression that does not compile: `errors[]` names `expression` with the problem (`cel_syntax`, `cel_type`, `cel_not_bool`, `cel_refused`, `cel_too_large`) and its `position`"),
+  400: problems(
+    "Invalid fields, or an expression that does not compile: `errors[]` names `expression` with the problem (`cel_syntax`, `cel_type`, `cel_not_bool`, `cel_refused`, `cel_too_large`, `cel_too_costly`) and its `position`",
+  ),
   503: problems("The policy store is not reachable"),
 };
 
@@ -125,6 +127,7 @@ export const testRuleRoute = createRoute({
       description: "Whether the rule holds for each transaction (a rule that fails at run time is reported, and does not match)",
     },
     400: problems("Invalid transactions, or an expression that does not compile (with its position)"),
+    503: problems("The model could not be loaded"),
   },
 });
 
@@ -197,7 +200,11 @@ export function registerRules(app: OpenAPIHono<AppEnv>) {
     const principal = c.get("principal");
     const edge = edgeContext(c.req.raw);
     const now = Date.now();
-    const inputs = transactions.map((t) => ({ tx: forMerchant(t, principal), edge, t: now }));
+    const inputs = transactions.map((t, i) => {
+      const denied = merchantMismatch(t, principal, ["transactions", i]);
+      if (denied) throw denied;
+      return { tx: withKeyMerchant(t, principal), edge, t: now };
+    });
     const results = await testRule(run, inputs, c.get("services"));
     return c.json({ results, matched: results.filter((r) => r.matched).length }, 200);
   });

@@ -11,8 +11,11 @@ import type { AuditRecord, ListEntry, ListKind, Rule, Thresholds } from "../../s
  */
 export interface PolicyStore {
   readonly kind: "redis" | "memory" | "not_configured";
-  /** Adds the entry, or replaces the one with its id; refused (`full`) past MAX_LIST_ENTRIES or MAX_IP_RANGES. */
-  putEntry(merchant: string, entry: ListEntry, isRange: boolean, audit: AuditDraft): Promise<PutOutcome>;
+  /**
+   * Adds the entry, or replaces the one for its kind and value; refused (`full`) past MAX_LIST_ENTRIES or
+   * MAX_IP_RANGES, and (`collision`) when its id is another value's. Purges expired entries first (up to 100).
+   */
+  putEntry(merchant: string, entry: ListEntry, isRange: boolean, audit: AuditDraft, now?: number): Promise<PutOutcome>;
   deleteEntry(merchant: string, id: string, audit: AuditDraft): Promise<{ version: number; removed?: ListEntry }>;
   getEntry(merchant: string, id: string): Promise<ListEntry | undefined>;
   /** A page of entries (any order, stable across pages), optionally of one kind. `cursor` "0" starts. */
@@ -40,7 +43,7 @@ export type AuditDraft = Omit<AuditRecord, "version" | "before">;
 
 export type RulePutOutcome = { kind: "stored"; version: number; replaced?: Rule } | { kind: "full"; limit: number } | { kind: "missing" };
 
-export type PutOutcome = { kind: "stored"; version: number; replaced?: ListEntry } | { kind: "full"; limit: number; what: "entries" | "ranges" };
+export type PutOutcome = { kind: "stored"; version: number; replaced?: ListEntry } | { kind: "full"; limit: number; what: "entries" | "ranges" } | { kind: "collision" };
 
 /** What a merchant's lists say about one transaction's values, as the feature store's round trip returns it. */
 export interface PolicyQuery {

@@ -35,7 +35,12 @@ export class MemoryPolicyBook {
       }
     }
     if (version === q.knownVersion) return { version, hits };
-    const ranges = b ? [...b.ranges].map((f) => JSON.stringify(b.entries.get(f))) : [];
+    const ranges = b
+      ? [...b.ranges].map((f) => {
+          const { note: _note, ...slim } = b.entries.get(f)!;
+          return JSON.stringify(slim);
+        })
+      : [];
     const rules = b ? [...b.rules.values()].map((r) => JSON.stringify(r)) : [];
     return { version, hits, doc: { ranges, rules, thresholds: b?.thresholds ? JSON.stringify(b.thresholds) : null } };
   }
@@ -48,9 +53,20 @@ export class MemoryPolicyStore implements PolicyStore {
 
   constructor(private readonly books: MemoryPolicyBook) {}
 
-  async putEntry(merchant: string, entry: ListEntry, isRange: boolean, audit: AuditDraft): Promise<PutOutcome> {
+  async putEntry(merchant: string, entry: ListEntry, isRange: boolean, audit: AuditDraft, now = Date.now()): Promise<PutOutcome> {
     const b = this.books.book(merchant);
     const f = field(entry);
+    // As the Redis script: expired entries go first, so they do not count against the limits.
+    for (const [id, ff] of b.ids) {
+      const e = b.entries.get(ff);
+      if (e?.expires_at !== undefined && Date.parse(e.expires_at) <= now) {
+        b.entries.delete(ff);
+        b.ranges.delete(ff);
+        b.ids.delete(id);
+      }
+    }
+    const prev = b.ids.get(entry.id);
+    if (prev !== undefined && prev !== f) return { kind: "collision" };
     const old = b.entries.get(f);
     if (!old && b.entries.size >= MAX_LIST_ENTRIES) return { kind: "full", what: "entries", limit: MAX_LIST_ENTRIES };
     if (!old && isRange && b.ranges.size >= MAX_IP_RANGES) return { kind: "full", what: "ranges", limit: MAX_IP_RANGES };

@@ -35,6 +35,9 @@ function parsed<T>(schema: { safeParse(v: unknown): { success: true; data: T } |
 const parseEntry = (raw: string | null | undefined) => parsed<ListEntry>(ListEntrySchema, raw);
 const parseRule = (raw: string | null | undefined) => parsed<Rule>(RuleSchema, raw);
 
+const SCAN_COUNT = 500;
+const MAX_SCAN_STEPS = 8;
+
 export interface RedisPolicyStoreOptions extends UpstashConnection {
   timeoutMs: number;
 }
@@ -52,7 +55,7 @@ export class RedisPolicyStore implements PolicyStore {
   constructor(opts: RedisPolicyStoreOptions) {
     // An operator is waiting, not a checkout: one retry on a network error.
     this.redis = upstashRedis({ ...opts, retries: 1 });
-    this.put = this.redis.createScript<["stored", number, string | null] | ["full", "entries" | "ranges"]>(PUT_ENTRY_SCRIPT);
+    this.put = this.redis.createScript<["stored", number, string | null] | ["full", "entries" | "ranges"] | ["collision"]>(PUT_ENTRY_SCRIPT);
     this.del = this.redis.createScript<["deleted", number, string | null] | ["missing", number]>(DELETE_ENTRY_SCRIPT);
     this.thresholds = this.redis.createScript<number>(PUT_THRESHOLDS_SCRIPT);
     this.putRuleScript = this.redis.createScript<["stored", number, string | null] | ["full"] | ["missing"]>(PUT_RULE_SCRIPT);
@@ -84,12 +87,25 @@ export class RedisPolicyStore implements PolicyStore {
     return raw.flatMap((r) => parseRule(r) ?? []);
   }
 
-  async putEntry(merchant: string, entry: ListEntry, isRange: boolean, audit: AuditDraft): Promise<PutOutcome> {
+  async putEntry(merchant: string, entry: ListEntry, isRange: boolean, audit: AuditDraft, now = Date.now()): Promise<PutOutcome> {
     const k = policyKeys(merchant);
+    const { note: _note, ...slim } = entry;
     const reply = await this.put.exec(
-      [k.entries, k.ranges, k.ids, k.settings, k.audit],
-      [field(entry), JSON.stringify(entry), entry.id, isRange ? "1" : "0", String(MAX_LIST_ENTRIES), String(MAX_IP_RANGES), auditTail(audit), String(MAX_AUDIT_RECORDS)],
+      [k.entries, k.ranges, k.ids, k.settings, k.audit, k.expiry],
+      [
+        field(entry),
+        JSON.stringify(entry),
+        entry.id,
+        isRange ? JSON.stringify(slim) : "",
+        String(MAX_LIST_ENTRIES),
+        String(MAX_IP_RANGES),
+        auditTail(audit),
+        String(MAX_AUDIT_RECORDS),
+        String(now),
+        entry.expires_at ? String(Date.parse(entry.expires_at)) : "",
+      ],
     );
+    if (reply[0] === "collision") return { kind: "collision" };
     if (reply[0] === "full") return { kind: "full", what: reply[1], limit: reply[1] === "entries" ? MAX_LIST_ENTRIES : MAX_IP_RANGES };
     const replaced = parseEntry(reply[2]);
     return { kind: "stored", version: Number(reply[1]), ...(replaced && { replaced }) };
@@ -97,7 +113,7 @@ export class RedisPolicyStore implements PolicyStore {
 
   async deleteEntry(merchant: string, id: string, audit: AuditDraft): Promise<{ version: number; removed?: ListEntry }> {
     const k = policyKeys(merchant);
-    const reply = await this.del.exec([k.entries, k.ranges, k.ids, k.settings, k.audit], [id, auditTail(audit), String(MAX_AUDIT_RECORDS)]);
+    const reply = await this.del.exec([k.entries, k.ranges, k.ids, k.settings, k.audit, k.expiry], [id, auditTail(audit), String(MAX_AUDIT_RECORDS)]);
     if (reply[0] === "missing") return { version: Number(reply[1]) };
     const removed = parseEntry(reply[2]);
     return { version: Number(reply[1]), ...(removed && { removed }) };
@@ -113,15 +129,18 @@ export class RedisPolicyStore implements PolicyStore {
     const k = policyKeys(merchant);
     const entries: ListEntry[] = [];
     let cursor = opts.cursor;
-    // HSCAN may return fewer than COUNT (or none) per step: keep going until the page is full or the scan ends.
-    do {
-      const [next, flat] = await this.redis.hscan(k.entries, cursor, { count: opts.limit, ...(opts.kind && { match: `${opts.kind}:*` }) });
+    // HSCAN may return fewer than COUNT (or none) per step, most of all when a kind filters the scan: a few steps
+    // of a fixed size per request, then the page ends where the scan is — possibly short, even empty, with a cursor
+    // to go on from. (COUNT is a hint: a small hash comes back whole, so a page can also hold more than `limit`.)
+    for (let step = 0; step < MAX_SCAN_STEPS; step++) {
+      const [next, flat] = await this.redis.hscan(k.entries, cursor, { count: SCAN_COUNT, ...(opts.kind && { match: `${opts.kind}:*` }) });
       for (let i = 1; i < flat.length; i += 2) {
         const entry = parseEntry(flat[i] as string);
         if (entry) entries.push(entry);
       }
       cursor = String(next);
-    } while (cursor !== "0" && entries.length < opts.limit);
+      if (cursor === "0" || entries.length >= opts.limit) break;
+    }
     return { entries, cursor };
   }
 

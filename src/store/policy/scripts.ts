@@ -5,19 +5,36 @@
  */
 
 /**
- * KEYS: entries, ranges, ids, settings, audit.
- * ARGV: field, entry JSON, id, is range (1/0), max entries, max ranges, audit record JSON without its opening brace, max audit.
- * Reply: {'stored', version, replaced entry or nil} | {'full', 'entries' | 'ranges'}.
+ * KEYS: entries, ranges, ids, settings, audit, expiry (a sorted set of entry ids by expiry time).
+ * ARGV: field, entry JSON, id, range JSON ('' for an address or a value: ranges keep no note, the Worker caches
+ *       them), max entries, max ranges, audit record JSON without its opening brace, max audit, now (ms), the
+ *       entry's expiry (ms, '' for none).
+ * First the entries expired by now go (up to 100 per call: they no longer match, and must not count against the
+ * limits). Reply: {'stored', version, replaced entry or nil} | {'full', 'entries' | 'ranges'} | {'collision'} (the
+ * id is another value's: refused rather than repointed).
  */
 export const PUT_ENTRY_SCRIPT = `#!lua flags=allow-key-locking
+local expired = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', ARGV[9], 'LIMIT', 0, 100)
+for _, id in ipairs(expired) do
+  local f = redis.call('HGET', KEYS[3], id)
+  if f then
+    redis.call('HDEL', KEYS[1], f)
+    redis.call('HDEL', KEYS[2], f)
+  end
+  redis.call('HDEL', KEYS[3], id)
+  redis.call('ZREM', KEYS[6], id)
+end
+local prev = redis.call('HGET', KEYS[3], ARGV[3])
+if prev and prev ~= ARGV[1] then return {'collision'} end
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if not old then
   if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[5]) then return {'full', 'entries'} end
-  if ARGV[4] == '1' and redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[6]) then return {'full', 'ranges'} end
+  if ARGV[4] ~= '' and redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[6]) then return {'full', 'ranges'} end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-if ARGV[4] == '1' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) end
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[4]) end
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[1])
+if ARGV[10] ~= '' then redis.call('ZADD', KEYS[6], ARGV[10], ARGV[3]) else redis.call('ZREM', KEYS[6], ARGV[3]) end
 local v = redis.call('HINCRBY', KEYS[4], 'version', 1)
 local before = old and (',"before":' .. old) or ''
 redis.call('LPUSH', KEYS[5], '{"version":' .. v .. before .. ',' .. ARGV[7])
@@ -26,7 +43,7 @@ return {'stored', v, old}
 `;
 
 /**
- * KEYS: entries, ranges, ids, settings, audit. ARGV: id, audit record JSON without its opening brace, max audit.
+ * KEYS: entries, ranges, ids, settings, audit, expiry. ARGV: id, audit record JSON without its opening brace, max audit.
  * Reply: {'deleted', version, removed entry} | {'missing', version}.
  */
 export const DELETE_ENTRY_SCRIPT = `#!lua flags=allow-key-locking
@@ -36,6 +53,7 @@ local old = redis.call('HGET', KEYS[1], field)
 redis.call('HDEL', KEYS[1], field)
 redis.call('HDEL', KEYS[2], field)
 redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[6], ARGV[1])
 local v = redis.call('HINCRBY', KEYS[4], 'version', 1)
 local before = old and (',"before":' .. old) or ''
 redis.call('LPUSH', KEYS[5], '{"version":' .. v .. before .. ',' .. ARGV[2])

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decideWithPolicy, type PolicyInputs } from "../../../src/policy/evaluate";
 import type { PolicyView } from "../../../src/policy/view";
+import { RangeIndex } from "../../../src/policy/values";
 import type { ListEntry, Rule } from "../../../src/schemas/policy";
 
 const card = { review: 0.3, decline: 0.8, rationale: "" };
@@ -17,7 +18,7 @@ const entry = (kind: ListEntry["kind"], value: string, action: ListEntry["action
   created_at: "2026-12-01T00:00:00.000Z",
   created_by: "k",
 });
-const view = (rules: ReturnType<typeof rule>[] = [], thresholds?: { review: number; decline: number }): PolicyView => ({ version: 1, ranges: [], rules, ...(thresholds && { thresholds }) });
+const view = (rules: ReturnType<typeof rule>[] = [], thresholds?: { review: number; decline: number }): PolicyView => ({ version: 1, ranges: new RangeIndex(), rules, ...(thresholds && { thresholds }) });
 const inputs = (found: ListEntry[] = []): PolicyInputs => ({
   probes: found.map((e) => ({ kind: e.kind, value: e.value, field: `${e.kind}:${e.value}` })),
   found: (f) => found.find((e) => `${e.kind}:${e.value}` === f),
@@ -54,5 +55,19 @@ describe("the policy's stages", () => {
   it("an expired entry does not match; a rule returning a non-bool is an error", () => {
     expect(decideWithPolicy(0.1, card, view(), inputs([entry("device_id", "d", "block", "2026-12-01T11:59:59Z")]), NOW).decision_source).toBe("model");
     expect(decideWithPolicy(0.1, card, view([rule("n", "block", () => 1)]), inputs(), NOW).ruleErrors).toHaveLength(1);
+  });
+});
+
+describe("IP ranges", () => {
+  it("match every address inside them and none outside, whatever their number and prefix lengths", async () => {
+    const { rangeOf, inRange } = await import("../../../src/policy/values");
+    const index = new RangeIndex<string>();
+    const ranges = ["10.0.0.0/8", "10.1.0.0/16", "192.0.2.0/24", "192.0.2.128/25", "2001:db8::/32", "2001:db8:abcd::/48"];
+    for (const r of ranges) index.add(rangeOf(r)!, r);
+    for (const ip of ["10.1.2.3", "10.2.0.1", "192.0.2.200", "192.0.2.1", "192.0.3.1", "2001:db8:abcd::1", "2001:db8:1::1", "2001:db9::1", "::ffff:10.1.0.9"]) {
+      const expected = ranges.filter((r) => inRange(ip, rangeOf(r)!)).sort();
+      expect(index.match(ip).sort(), ip).toEqual(expected);
+    }
+    expect(index.match("10.1.2.3").sort()).toEqual(["10.0.0.0/8", "10.1.0.0/16"]);
   });
 });

@@ -49,4 +49,19 @@ describe("rules in CEL", () => {
     expect(problem(`tx.amount_usd > 1.0 ${"|| true ".repeat(400)}`)).toMatchObject({ code: "cel_too_large" });
     expect(problem(`${Array.from({ length: 300 }, (_, i) => `score > ${i}.0`).join(" || ")}`).code).toMatch(/cel_/);
   });
+
+  it("refuse what could make one evaluation costly: only allowed calls, macros over list literals, not nested, within a cost", () => {
+    const code = (e: string) => {
+      const c = compileRule(e);
+      return c.ok ? "ok" : c.problem.code;
+    };
+    // 127 characters, 256³ iterations (~1 s per evaluation) if it ran.
+    expect(code('cel.bind(s,"xxxx",cel.bind(t,s+s+s+s+s+s+s+s,cel.bind(l,(t+t+t+t+t+t+t+t).split(""),l.all(a,l.all(b,l.all(c,true))))))')).toBe("cel_refused");
+    expect(code('tx.email_domain.split(".").size() > 1')).toBe("cel_refused");
+    expect(code('["a"].exists(v, ["b"].exists(w, w == v))')).toBe("cel_refused");
+    expect(code('["a", "b"].map(v, v + v).size() > 1')).toBe("cel_refused");
+    expect(code(`[${Array.from({ length: 150 }, (_, i) => `"d${i}"`).join(",")}].exists(d, tx.email_domain.endsWith(d) || tx.email_domain.startsWith(d) || tx.email_domain == d)`)).toBe("cel_too_costly");
+    expect(code('["mailinator.com", "yopmail.com"].exists(d, tx.email_domain.endsWith(d)) && size(tx.customer_id) == 0')).toBe("ok");
+    expect(code('tx.customer_id.lowerAscii().contains("vip") || int(score * 100.0) > 5 || has(tx.ip)')).toBe("ok");
+  });
 });

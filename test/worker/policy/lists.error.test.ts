@@ -24,7 +24,9 @@ describe("bad list entries get a 400 naming the field", () => {
     [{ kind: "device_id", value: "d", action: "deny" }, "action"],
     [{ kind: "device_id", value: "d", action: "block", expires_at: "2001-01-01T00:00:00Z" }, "expires_at"],
     [{ kind: "device_id", value: "d", action: "block", expires_at: "tomorrow" }, "expires_at"],
-    [{ kind: "device_id", value: "d", action: "block", note: "x".repeat(501) }, "note"],
+    [{ kind: "device_id", value: "d", action: "block", note: "x".repeat(281) }, "note"],
+    [{ kind: "device_id", value: "d", action: "block", note: "line\u0000break" }, "note"],
+    [{ kind: "email_domain", value: "a.b.c.d.mailinator.com", action: "block" }, "value"],
     [{ kind: "device_id", value: "d", action: "block", colour: "red" }, "colour"],
   ])("%j → %s", async (body, path) => {
     const res = await add(body);
@@ -53,6 +55,7 @@ describe("bad list entries get a 400 naming the field", () => {
     expect((await call("GET", "/v1/lists/entries/nope")).status).toBe(400);
     expect((await call("DELETE", "/v1/lists/entries/le_0000000000000000")).status).toBe(404);
     expect((await call("GET", "/v1/lists/entries?cursor=abc")).status).toBe(400);
+    expect((await call("GET", "/v1/lists/entries?cursor=99999999999999999999")).status).toBe(400);
     expect((await call("GET", "/v1/lists/entries?limit=5000")).status).toBe(400);
   });
 

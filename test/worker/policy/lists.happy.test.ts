@@ -77,13 +77,15 @@ describe("lists decide beside the model", () => {
     expect((await call("GET", `/v1/lists/entries/${entry.id}`)).status).toBe(404);
   });
 
-  it("a checkout page's answer says the list decided, never which entry", async () => {
+  it("a checkout page's answer says neither what decided nor which entry", async () => {
     const card = unique("card_fp");
     await addEntry({ kind: "card_fingerprint", value: card, action: "block", note: "internal note" });
     const res = await postJson("/v1/score", transaction({ card: { fingerprint: card } }), { ...bearer(TEST_PUBLISHABLE_KEY), origin: TEST_ORIGIN });
     expect(res.status).toBe(200);
     const body = await res.json<Record<string, unknown>>();
-    expect(body).toMatchObject({ decision: "decline", decision_source: "list" });
+    // The risk level follows the decision: the model's own (low here) would tell the shopper a list overrode it.
+    expect(body).toMatchObject({ decision: "decline", risk_level: "high" });
+    expect(body).not.toHaveProperty("decision_source");
     expect(body).not.toHaveProperty("policy");
     expect(JSON.stringify(body)).not.toContain("internal note");
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OTHER_SECRET_KEY, SCORE_ONLY_SECRET_KEY, TEST_ORIGIN, TEST_PUBLISHABLE_KEY } from "../auth/keys";
-import { bearer, postJson, transaction } from "../helpers";
+import { SELF } from "cloudflare:test";
+import { BASE, bearer, postJson, transaction } from "../helpers";
 import { addEntry, call, score, unique } from "./helpers";
 
 describe("policy belongs to its merchant, and only secret keys with the policy scope touch it", () => {
@@ -14,6 +15,7 @@ describe("policy belongs to its merchant, and only secret keys with the policy s
   it("a secret key without the policy scope is refused", async () => {
     expect((await call("GET", "/v1/policy", SCORE_ONLY_SECRET_KEY)).status).toBe(403);
     expect((await call("PUT", "/v1/policy/thresholds", SCORE_ONLY_SECRET_KEY, { review: 0, decline: 0 })).status).toBe(403);
+    expect((await call("GET", "/v1/policy/audit", SCORE_ONLY_SECRET_KEY)).status).toBe(403);
     expect((await call("GET", "/v1/policy/audit")).status).toBe(200);
   });
 
@@ -41,5 +43,34 @@ describe("policy belongs to its merchant, and only secret keys with the policy s
     await addEntry({ kind: "card_fingerprint", value: card, action: "allow" }, OTHER_SECRET_KEY);
     await addEntry({ kind: "card_fingerprint", value: card, action: "block" });
     expect(await score(transaction({ card: { fingerprint: card } }))).toMatchObject({ decision: "decline", decision_source: "list" });
+  });
+});
+
+describe("a checkout page writes its own body: it cannot claim its way past a block or into an allow", () => {
+  const page = (tx: Record<string, unknown>, network: { ip?: string; country?: string } = {}) =>
+    SELF.fetch(`${BASE}/v1/score`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...bearer(TEST_PUBLISHABLE_KEY), origin: TEST_ORIGIN, ...(network.ip && { "cf-connecting-ip": network.ip }) },
+      body: JSON.stringify(tx),
+      ...(network.country && { cf: { country: network.country } }),
+    } as RequestInit);
+
+  it("an IP block applies to the address the edge saw, whatever device.ip says", async () => {
+    const a = 1 + Math.floor(Math.random() * 250);
+    const ip = `198.19.${a}.${1 + Math.floor(Math.random() * 250)}`;
+    await addEntry({ kind: "ip", value: ip, action: "block" });
+    const res = await page(transaction({ device: { ip: "203.0.113.200" } }), { ip });
+    expect((await res.json<{ decision: string }>()).decision).toBe("decline");
+    // From the merchant's server the body's word is taken: it knows the shopper's address.
+    expect((await score(transaction({ device: { ip } }))).decision_source).toBe("list");
+  });
+
+  it("an allow entry on a value the page sends is not honoured for the page; a block still is", async () => {
+    const [customer, device] = [unique("cus"), unique("dev")];
+    await addEntry({ kind: "customer_id", value: customer, action: "allow" });
+    await addEntry({ kind: "device_id", value: device, action: "block" });
+    const res = await page(transaction({ customer: { id: customer }, device: { id: device } }));
+    expect((await res.json<{ decision: string }>()).decision).toBe("decline");
+    expect(await score(transaction({ customer: { id: customer }, device: { id: device } }))).toMatchObject({ decision: "approve", decision_source: "list" });
   });
 });

@@ -72,8 +72,9 @@ describe("rules in CEL decide beside the model", () => {
     await addRule({ name: "3ds for this shopper", expression: `tx.customer_id == "${customer}"`, action: "request_3ds" });
     const res = await postJson("/v1/score", transaction({ customer: { id: customer } }), { ...bearer(TEST_PUBLISHABLE_KEY), origin: TEST_ORIGIN });
     const body = await res.json<Record<string, unknown>>();
-    expect(body).toMatchObject({ request_3ds: true, decision_source: "model" });
+    expect(body).toMatchObject({ request_3ds: true });
     expect(body).not.toHaveProperty("policy");
+    expect(await score(transaction({ customer: { id: customer } }))).toMatchObject({ request_3ds: true, decision_source: "model" });
   });
 
   it("a draft is tested against transactions without recording them", async () => {

@@ -81,6 +81,22 @@ describe.each(["redis", "memory"] as const)("%s policy", (kind) => {
     expect(await policy.getEntry(merchant, range.id)).toBeUndefined();
   });
 
+  it("a write purges expired entries (they stop counting), and an id already another value's is refused", async () => {
+    const { policy } = pair(kind);
+    const merchant = `m_pc_${crypto.randomUUID().slice(0, 8)}`;
+    const now = Date.parse("2026-12-01T00:00:00Z");
+    const soon = { ...entry("device_id", "short", "block", "le_00000000000000a1"), expires_at: new Date(now + 1_000).toISOString() };
+    await policy.putEntry(merchant, soon, false, audit(soon), now);
+    expect((await policy.settings(merchant)).entries).toBe(1);
+    const later = entry("device_id", "later", "block", "le_00000000000000a2");
+    await policy.putEntry(merchant, later, false, audit(later), now + 2_000);
+    expect((await policy.settings(merchant)).entries).toBe(1);
+    expect(await policy.getEntry(merchant, soon.id)).toBeUndefined();
+    const clash = entry("device_id", "other", "block", later.id);
+    expect(await policy.putEntry(merchant, clash, false, audit(clash), now + 3_000)).toEqual({ kind: "collision" });
+    expect(await policy.getEntry(merchant, later.id)).toEqual(later);
+  });
+
   it("pages through every entry of a kind exactly once", async () => {
     const { policy } = pair(kind);
     const merchant = `m_pc_${crypto.randomUUID().slice(0, 8)}`;

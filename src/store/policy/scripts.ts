@@ -1,4 +1,13 @@
 /**
+ * The end of every change: the version bump and the audit record — the caller's JSON (`tail`: without its opening
+ * brace) with the version it produced, and what it replaced (`old`, when the script set one), put in front.
+ */
+const bumpAndAudit = (settings: string, audit: string, tail: string, max: string) => `local v = redis.call('HINCRBY', ${settings}, 'version', 1)
+local before = old and (',"before":' .. old) or ''
+redis.call('LPUSH', ${audit}, '{"version":' .. v .. before .. ',' .. ${tail})
+redis.call('LTRIM', ${audit}, 0, tonumber(${max}) - 1)`;
+
+/**
  * A policy change as one Lua script: the entry (or thresholds), the version bump and the audit record are written
  * together or not at all. The audit record is the caller's JSON with the version (and what the change replaced)
  * put in front, so the record names the version its change produced. Keys: layout.ts.
@@ -35,10 +44,7 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[4]) end
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[1])
 if ARGV[10] ~= '' then redis.call('ZADD', KEYS[6], ARGV[10], ARGV[3]) else redis.call('ZREM', KEYS[6], ARGV[3]) end
-local v = redis.call('HINCRBY', KEYS[4], 'version', 1)
-local before = old and (',"before":' .. old) or ''
-redis.call('LPUSH', KEYS[5], '{"version":' .. v .. before .. ',' .. ARGV[7])
-redis.call('LTRIM', KEYS[5], 0, tonumber(ARGV[8]) - 1)
+${bumpAndAudit("KEYS[4]", "KEYS[5]", "ARGV[7]", "ARGV[8]")}
 return {'stored', v, old}
 `;
 
@@ -54,10 +60,7 @@ redis.call('HDEL', KEYS[1], field)
 redis.call('HDEL', KEYS[2], field)
 redis.call('HDEL', KEYS[3], ARGV[1])
 redis.call('ZREM', KEYS[6], ARGV[1])
-local v = redis.call('HINCRBY', KEYS[4], 'version', 1)
-local before = old and (',"before":' .. old) or ''
-redis.call('LPUSH', KEYS[5], '{"version":' .. v .. before .. ',' .. ARGV[2])
-redis.call('LTRIM', KEYS[5], 0, tonumber(ARGV[3]) - 1)
+${bumpAndAudit("KEYS[4]", "KEYS[5]", "ARGV[2]", "ARGV[3]")}
 return {'deleted', v, old}
 `;
 
@@ -68,10 +71,7 @@ return {'deleted', v, old}
 export const PUT_THRESHOLDS_SCRIPT = `#!lua flags=allow-key-locking
 local old = redis.call('HGET', KEYS[1], 'thresholds')
 if ARGV[1] == '' then redis.call('HDEL', KEYS[1], 'thresholds') else redis.call('HSET', KEYS[1], 'thresholds', ARGV[1]) end
-local v = redis.call('HINCRBY', KEYS[1], 'version', 1)
-local before = old and (',"before":' .. old) or ''
-redis.call('LPUSH', KEYS[2], '{"version":' .. v .. before .. ',' .. ARGV[2])
-redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
+${bumpAndAudit("KEYS[1]", "KEYS[2]", "ARGV[2]", "ARGV[3]")}
 return v
 `;
 
@@ -87,10 +87,7 @@ elseif not old then
   return {'missing'}
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-local v = redis.call('HINCRBY', KEYS[2], 'version', 1)
-local before = old and (',"before":' .. old) or ''
-redis.call('LPUSH', KEYS[3], '{"version":' .. v .. before .. ',' .. ARGV[5])
-redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[6]) - 1)
+${bumpAndAudit("KEYS[2]", "KEYS[3]", "ARGV[5]", "ARGV[6]")}
 return {'stored', v, old}
 `;
 
@@ -99,8 +96,6 @@ export const DELETE_RULE_SCRIPT = `#!lua flags=allow-key-locking
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if not old then return {'missing', tonumber(redis.call('HGET', KEYS[2], 'version') or '0')} end
 redis.call('HDEL', KEYS[1], ARGV[1])
-local v = redis.call('HINCRBY', KEYS[2], 'version', 1)
-redis.call('LPUSH', KEYS[3], '{"version":' .. v .. ',"before":' .. old .. ',' .. ARGV[2])
-redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[3]) - 1)
+${bumpAndAudit("KEYS[2]", "KEYS[3]", "ARGV[2]", "ARGV[3]")}
 return {'deleted', v, old}
 `;

@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { startDevBackends } from "./local/dev-backends";
-import { DEMO_MERCHANT_ID, DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY } from "./seed-demo";
+import { DEMO_MERCHANT_ID, DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY, DEV_ADMIN_TOKEN } from "./seed-demo";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const WRANGLER = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
@@ -18,13 +18,15 @@ const WRANGLER = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.j
 async function main(): Promise<void> {
   const local = await startDevBackends("dev", { reloads: true });
   console.log(`dev: demo merchant ${DEMO_MERCHANT_ID}: secret key ${DEMO_SECRET_KEY}, publishable key ${DEMO_PUBLISHABLE_KEY} (see README)`);
+  console.log(`dev: model registry (npm run models): ADMIN_TOKEN ${DEV_ADMIN_TOKEN}`);
 
   // wrangler reads the addresses from an env file (one per port, so two dev servers do not share one), so no secret
   // lands on a command line or in git. Single quotes: dotenv takes the JSON of SEED_API_KEYS literally.
   mkdirSync(".wrangler", { recursive: true });
   const envFile = `.wrangler/dev-stack-${PORT}.env`;
   for (const [k, v] of Object.entries(local.env)) if (v.includes("'")) throw new Error(`dev: ${k} holds a single quote, which the env file cannot carry`);
-  writeFileSync(envFile, Object.entries(local.env).map(([k, v]) => `${k}='${v}'`).join("\n") + "\n");
+  const vars = { ...local.env, ADMIN_TOKEN: DEV_ADMIN_TOKEN };
+  writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}='${v}'`).join("\n") + "\n");
 
   // wrangler's own entry point, not `npx wrangler`: npm's wrapper would not pass our SIGINT on, leaving workerd behind.
   const wrangler = spawn(

@@ -11,6 +11,8 @@ import { RedisKeyStore } from "../src/auth/keys/redis";
 import { LOCAL_DEFAULTS } from "./local/stack";
 
 export const DEMO_MERCHANT_ID = "m_demo";
+/** `npm run dev`'s ADMIN_TOKEN (the model registry's routes): like the demo keys, for a local run only. */
+export const DEV_ADMIN_TOKEN = "admin_token_local_dev_only_000000000";
 export const DEMO_SECRET_KEY = "sk_test_demo_00000000000000000000000000";
 export const DEMO_PUBLISHABLE_KEY = "pk_test_demo_00000000000000000000000000";
 /** The scorer under `npm run dev` (for /docs) and the example checkout page (examples/checkout, port 8788). */

@@ -15,11 +15,13 @@ import { registerSecuritySchemes } from "./http/key-access";
 import { onError, validationHook } from "./http/on-error";
 import { recordFailures } from "./http/record-failures";
 import { defaultModel } from "./model/default-model";
+import { modelArtifactsFrom } from "./model/registry/from-config";
 import { registerEntity } from "./routes/entity";
 import { registerHealth } from "./routes/health";
 import { registerMetrics } from "./routes/metrics";
 import { registerModel } from "./routes/model";
 import { registerPolicy } from "./routes/policy";
+import { registerAdminModels } from "./routes/admin/models";
 import { registerRoot } from "./routes/root";
 import { registerScore, scoreRoute } from "./routes/score";
 import { registerScoreBatch } from "./routes/score-batch";
@@ -46,6 +48,7 @@ export function servicesFor(env: Bindings): Services {
       store,
       policy,
       policyViews: new PolicyViews(),
+      modelArtifacts: modelArtifactsFrom(config, env.MODELS),
       auth: keyAuthFrom(config),
       limiter,
       counters: { storeErrors: 0, ruleErrors: 0 },
@@ -84,6 +87,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerScore(app);
   registerScoreBatch(app);
   registerPolicy(app);
+  registerAdminModels(app);
   registerEntity(app);
   registerMetrics(app);
   registerStats(app);

@@ -33,6 +33,8 @@ export const ConfigSchema = z.object({
   AUTH_KEY_CACHE_TTL_MS: ms(30_000),
   /** Bearer token Prometheus sends to GET /metrics (docs/auth.md); unset → /metrics refuses everyone. */
   METRICS_TOKEN: optional(z.string().min(16)),
+  /** Bearer token of the operator's model registry routes (/v1/admin/models; docs/models.md); unset → they refuse everyone. */
+  ADMIN_TOKEN: optional(z.string().min(16)),
   /** Alerts (docs/alerts.md): which sink; unset → upstash when UPSTASH_KAFKA_REST_URL is set, else confluent when
    * CONFLUENT_REST_URL is, else none. */
   ALERT_SINK: optional(z.enum(["upstash", "confluent", "memory", "none"])),
@@ -56,6 +58,8 @@ export type Config = z.infer<typeof ConfigSchema>;
 /** The bindings this Worker reads; everything is optional so a bare `wrangler dev` still serves. */
 export type Bindings = Partial<Record<keyof z.input<typeof ConfigSchema>, string>> & {
   DECISIONS?: AnalyticsEngineDataset;
+  /** Model versions (ONNX, card, reference vectors, report) in R2 (docs/models.md); absent → the bundled model only. */
+  MODELS?: R2Bucket;
 };
 
 /** A deployment whose variables do not parse: named (never their values, which may be secrets) in the log. */

@@ -4,6 +4,7 @@ import type { RateLimiter } from "../auth/rate-limit/interface";
 import type { Bindings, Config } from "../config";
 import type { PipelineDeps } from "../pipeline/deps";
 import type { PolicyStore } from "../store/policy/interface";
+import type { ModelArtifacts } from "../model/registry/interface";
 import type { Degradation } from "../schemas/score";
 
 /** The backends a request uses, built once per isolate from its bindings by the app (src/app.ts). */
@@ -14,6 +15,8 @@ export interface Services extends PipelineDeps {
   limiter: RateLimiter;
   /** The merchants' lists and thresholds, as the policy routes manage them (docs/policy.md). */
   policy: PolicyStore;
+  /** Published model versions (docs/models.md). */
+  modelArtifacts: ModelArtifacts;
   /** The exporter's metrics snapshot (docs/metrics.md). */
   metrics: SnapshotStore;
 }

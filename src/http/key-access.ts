@@ -5,6 +5,7 @@ import type { KeyKind } from "../auth/api-key";
 import { authenticate } from "../auth/authenticate";
 import { authorize, type RouteAccess } from "../auth/authorize";
 import type { AppEnv } from "./env";
+import { ADMIN_SCHEME } from "./admin-token";
 import { METRICS_SCHEME } from "./metrics-token";
 import { problems } from "./problems";
 import { rateLimit } from "./rate-limit";
@@ -25,6 +26,11 @@ export function registerSecuritySchemes(app: OpenAPIHono<AppEnv>): void {
     scheme: "bearer",
     bearerFormat: "pk_test_… / pk_live_…",
     description: "A publishable key, from a checkout page: POST /v1/score only, from the origins the key lists.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", ADMIN_SCHEME, {
+    type: "http",
+    scheme: "bearer",
+    description: "The deployment's ADMIN_TOKEN secret, for the operator's model registry (/v1/admin/…) only.",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", METRICS_SCHEME, {
     type: "http",

@@ -1,4 +1,4 @@
-import { TEST_METRICS_TOKEN } from "./auth/keys";
+import { TEST_ADMIN_TOKEN, TEST_METRICS_TOKEN } from "./auth/keys";
 import { workerProject } from "./project";
 
 /** The Worker's tests against a real redis-server behind the local Upstash REST endpoint (global-setup.ts). */
@@ -18,5 +18,6 @@ export default workerProject({
     HEALTH_CACHE_MS: "0",
     // API keys are seeded by global-setup.ts (auth/keys.ts); /metrics takes this operator token instead.
     METRICS_TOKEN: TEST_METRICS_TOKEN,
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
   }),
 });

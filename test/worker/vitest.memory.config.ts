@@ -1,4 +1,4 @@
-import { TEST_METRICS_TOKEN } from "./auth/keys";
+import { TEST_ADMIN_TOKEN, TEST_METRICS_TOKEN } from "./auth/keys";
 import { workerProject } from "./project";
 
 /**
@@ -18,5 +18,6 @@ export default workerProject({
     SEED_API_KEYS: inject("seedApiKeys"),
     HEALTH_CACHE_MS: "0",
     METRICS_TOKEN: TEST_METRICS_TOKEN,
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
   }),
 });

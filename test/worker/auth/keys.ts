@@ -22,6 +22,8 @@ export const TEST_ORIGIN = "https://shop.test";
 
 /** The test Worker's METRICS_TOKEN (vitest.config.ts bindings): what the operator's Prometheus sends to /metrics. */
 export const TEST_METRICS_TOKEN = "metrics_token_worker_suite_0123456789";
+/** The test Worker's ADMIN_TOKEN: what the model registry's routes take. */
+export const TEST_ADMIN_TOKEN = "admin_token_worker_suite_0123456789ab";
 
 const unthrottled = { requests: 1_000_000, window_s: 60 };
 

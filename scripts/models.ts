@@ -1,0 +1,73 @@
+/**
+ * The model registry from the command line (docs/models.md), over the operator's API:
+ *
+ *   npm run models -- publish <dir> [--id fraud-gbdt]   the <id>.onnx, <id>.card.json, <id>.reference.json and
+ *                                                       <id>.report.md that `npm run train -- --out <dir>` writes
+ *   npm run models -- list
+ *
+ * --url (or SCORER_URL; default http://127.0.0.1:8787, `npm run dev`) and --token (or ADMIN_TOKEN; default the
+ * token `npm run dev` sets). The gates run in the Worker, where the model will be served; a refusal prints each.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { isMain, runMain } from "./cli";
+import { DEV_ADMIN_TOKEN } from "./seed-demo";
+
+export class ModelsCliError extends Error {}
+
+export async function modelsCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { url: { type: "string" }, token: { type: "string" }, id: { type: "string", default: "fraud-gbdt" }, json: { type: "boolean", default: false } },
+  });
+  const base = (values.url ?? env.SCORER_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");
+  const token = values.token ?? env.ADMIN_TOKEN ?? DEV_ADMIN_TOKEN;
+  const call = async (method: string, path: string, body?: unknown) => {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { "content-type": "application/json" }) }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    } catch (e) {
+      throw new ModelsCliError(`cannot reach ${base} (${e instanceof Error ? e.message : String(e)}): is the scorer running (npm run dev)?`);
+    }
+    const parsed = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    if (!res.ok) {
+      const errors = (parsed?.errors as { path: string; message: string }[] | undefined) ?? [];
+      throw new ModelsCliError([`${res.status} ${String(parsed?.code ?? "")}: ${String(parsed?.detail ?? parsed?.title ?? "")}`, ...errors.map((e) => `  ${e.path}: ${e.message}`)].join("\n"));
+    }
+    return parsed!;
+  };
+  const [command, dir] = positionals;
+  switch (command) {
+    case "publish": {
+      if (!dir) throw new ModelsCliError("usage: models publish <dir> [--id fraud-gbdt]");
+      const file = (suffix: string) => join(dir, `${values.id}${suffix}`);
+      for (const s of [".onnx", ".card.json", ".reference.json"]) if (!existsSync(file(s))) throw new ModelsCliError(`${file(s)} is missing (npm run train -- --out ${dir} writes it)`);
+      const card = JSON.parse(readFileSync(file(".card.json"), "utf8")) as { version: string };
+      const report = existsSync(file(".report.md")) ? readFileSync(file(".report.md"), "utf8") : undefined;
+      const out = await call("PUT", `/v1/admin/models/${encodeURIComponent(card.version)}`, {
+        onnx_base64: readFileSync(file(".onnx")).toString("base64"),
+        card,
+        reference: JSON.parse(readFileSync(file(".reference.json"), "utf8")),
+        ...(report !== undefined && { report }),
+      });
+      if (values.json) return JSON.stringify(out, null, 2);
+      const { published, warnings, comparison } = out as { published: { version: string; onnx_bytes: number }; warnings: string[]; comparison: { metric: string; candidate: number; live: number }[] };
+      return [
+        `published ${published.version} (${published.onnx_bytes} bytes); it serves no traffic until routed to`,
+        ...comparison.map((c) => `  ${c.metric.padEnd(24)} ${c.candidate.toFixed(4)}  (live ${c.live.toFixed(4)})`),
+        ...warnings.map((w) => `  warning: ${w}`),
+      ].join("\n");
+    }
+    case "list": {
+      const out = (await call("GET", "/v1/admin/models")) as { models: { version: string; id: string; created: string; published: string; onnx_bytes: number }[] };
+      if (values.json) return JSON.stringify(out, null, 2);
+      return out.models.length === 0 ? "no published models (the bundled one serves)" : out.models.map((m) => `${m.version}  ${m.id}  trained ${m.created}  published ${m.published}  ${m.onnx_bytes} bytes`).join("\n");
+    }
+    default:
+      throw new ModelsCliError("commands: publish <dir> | list");
+  }
+}
+
+if (isMain(import.meta.url)) runMain(async () => console.log(await modelsCommand(process.argv.slice(2))), (e) => (e instanceof ModelsCliError ? e.message : e));

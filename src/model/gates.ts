@@ -1,0 +1,109 @@
+import { FEATURE_NAMES } from "../features";
+import { sha256HexOfBytes } from "../utils/sha256";
+import { ModelCardSchema, type ModelCard } from "./card";
+import { FraudModel } from "./fraud-model";
+import { MAX_ONNX_BYTES, MAX_SIDE_FILE_BYTES, VERSION_PATTERN, type ModelFiles } from "./registry/interface";
+
+/** A gate a candidate model failed, and why. */
+export interface GateProblem {
+  gate: "size" | "version" | "card" | "features" | "checksum" | "onnx" | "reference";
+  message: string;
+}
+
+export interface GateResult {
+  problems: GateProblem[];
+  /** Not refusals: where the candidate's offline metrics fall below the live model's (both shown). */
+  warnings: string[];
+  comparison: { metric: string; candidate: number; live: number }[];
+  card?: ModelCard;
+}
+
+/** The test-set metrics compared with the live model's (true: higher is better); rates and counts are not quality. */
+const QUALITY_METRICS: Record<string, boolean> = { roc_auc: true, pr_auc: true, recall_at_1pct_fpr: true, log_loss: false, brier: false };
+
+/** How close the served model must come to the scores the training pipeline recorded for its reference rows. */
+export const REFERENCE_TOLERANCE = 1e-5;
+
+/**
+ * What a model must pass before it is published (docs/models.md): sizes within bounds; a card that parses and
+ * names this version; exactly the features this build computes, in order; an ONNX file whose SHA-256 is the card's
+ * and that ONNX Runtime Web loads here, in workerd, as it will be served (and whose trees the reasons can read);
+ * its reference vectors reproduced within REFERENCE_TOLERANCE. Metrics below the live model's are warned about,
+ * not refused: a challenger may be worse offline and better on live traffic, which is what shadowing finds out.
+ */
+export async function checkCandidate(version: string, files: ModelFiles, live: ModelCard | undefined): Promise<GateResult> {
+  const result: GateResult = { problems: [], warnings: [], comparison: [] };
+  const refuse = (gate: GateProblem["gate"], message: string) => {
+    result.problems.push({ gate, message });
+    return result;
+  };
+  if (!VERSION_PATTERN.test(version)) return refuse("version", "a version is 1–64 letters, digits and . + _ - (starting with a letter or digit)");
+  if (files.onnx.byteLength === 0 || files.onnx.byteLength > MAX_ONNX_BYTES) return refuse("size", `the ONNX file is ${files.onnx.byteLength} bytes; it must be 1–${MAX_ONNX_BYTES}`);
+  for (const [name, text] of [["card", files.card], ["reference", files.reference], ["report", files.report ?? ""]] as const) {
+    if (text.length > MAX_SIDE_FILE_BYTES) return refuse("size", `the ${name} is over ${MAX_SIDE_FILE_BYTES} bytes`);
+  }
+
+  const parsed = ModelCardSchema.safeParse(safeJson(files.card));
+  if (!parsed.success) return refuse("card", `the model card does not parse: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(card)"} ${i.message}`).join("; ")}`);
+  const card = parsed.data;
+  result.card = card;
+  if (card.version !== version) return refuse("version", `the card says version ${card.version}, not ${version}`);
+
+  const names = card.features.map((f) => f.name);
+  const at = names.findIndex((n, i) => n !== FEATURE_NAMES[i]);
+  if (names.length !== FEATURE_NAMES.length || at >= 0) {
+    const where = at >= 0 ? `column ${at} is ${names[at]}, this build computes ${FEATURE_NAMES[at] ?? "nothing there"}` : `it has ${names.length} columns, this build computes ${FEATURE_NAMES.length}`;
+    return refuse("features", `the model's inputs are not this build's feature definition: ${where} (retrain with this build: npm run train)`);
+  }
+  if (card.input.shape[1] !== FEATURE_NAMES.length) return refuse("features", `the card's input shape is [null, ${card.input.shape[1]}], not [null, ${FEATURE_NAMES.length}]`);
+
+  const digest = await sha256HexOfBytes(files.onnx);
+  if (digest !== card.sha256) return refuse("checksum", `the ONNX file's SHA-256 is ${digest}, the card's ${card.sha256}: not the file the card describes`);
+
+  let model: FraudModel;
+  try {
+    model = await FraudModel.load(files.onnx, card);
+  } catch (e) {
+    return refuse("onnx", `ONNX Runtime Web cannot serve it: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`);
+  }
+
+  const reference = safeJson(files.reference) as { model?: { id?: string; version?: string }; rows?: { features?: number[]; score?: number }[] } | undefined;
+  const rows = reference?.rows;
+  if (!Array.isArray(rows) || rows.length === 0) return refuse("reference", "the reference vectors are missing (rows of {features, score}, written by npm run train)");
+  if (reference?.model?.version !== card.version) return refuse("reference", `the reference vectors are model ${reference?.model?.version ?? "unnamed"}'s, not ${card.version}'s`);
+  const width = FEATURE_NAMES.length;
+  const input = new Float32Array(rows.length * width);
+  for (let i = 0; i < rows.length; i++) {
+    const f = rows[i]?.features;
+    if (!Array.isArray(f) || f.length !== width || typeof rows[i]?.score !== "number") return refuse("reference", `reference row ${i} is not {features: [${width} numbers], score}`);
+    input.set(f, i * width);
+  }
+  const scores = await model.score(input);
+  let worst = 0;
+  let worstRow = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const d = Math.abs(scores[i]! - rows[i]!.score!);
+    if (d > worst) [worst, worstRow] = [d, i];
+  }
+  if (!(worst <= REFERENCE_TOLERANCE)) {
+    return refuse("reference", `served here, reference row ${worstRow} scores ${scores[worstRow]} where training recorded ${rows[worstRow]!.score} (off by ${worst.toExponential(2)}, more than ${REFERENCE_TOLERANCE})`);
+  }
+
+  if (live) {
+    for (const [metric, higherIsBetter] of Object.entries(QUALITY_METRICS)) {
+      const [candidate, liveValue] = [card.metrics[metric], live.metrics[metric]];
+      if (candidate === undefined || liveValue === undefined) continue;
+      result.comparison.push({ metric, candidate, live: liveValue });
+      if (higherIsBetter ? candidate < liveValue : candidate > liveValue) result.warnings.push(`${metric}: ${candidate} is worse than the live model's ${liveValue}`);
+    }
+  }
+  return result;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

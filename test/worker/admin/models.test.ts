@@ -1,0 +1,116 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import card from "../../../models/fraud-gbdt.card.json";
+import onnx from "../../../models/fraud-gbdt.onnx";
+import reference from "../../../models/fraud-gbdt.reference.json";
+import { sha256HexOfBytes } from "../../../src/utils/sha256";
+import { TEST_ADMIN_TOKEN, TEST_METRICS_TOKEN } from "../auth/keys";
+import { BASE, getWithKey } from "../helpers";
+
+interface Problem {
+  code: string;
+  errors?: { path: string; code: string; message: string }[];
+}
+
+const bytes = new Uint8Array(onnx as ArrayBuffer);
+const base64 = (b: Uint8Array) => {
+  let s = "";
+  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
+  return btoa(s);
+};
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+const unique = () => `1.0.0-test.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+/** The bundled model under a version of its own: the same bytes, so every gate but the one a case breaks passes. */
+function candidate(version = unique()) {
+  const c = clone(card);
+  c.version = version;
+  const r = clone(reference);
+  r.model.version = version;
+  return { version, card: c, reference: r, onnx: bytes };
+}
+
+const publish = (v: { version: string; card: unknown; reference: unknown; onnx: Uint8Array }, token = TEST_ADMIN_TOKEN) =>
+  SELF.fetch(`${BASE}/v1/admin/models/${encodeURIComponent(v.version)}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ onnx_base64: base64(v.onnx), card: v.card, reference: v.reference, report: "# report" }),
+  });
+
+const rejected = async (res: Response) => {
+  expect(res.status).toBe(422);
+  const body = await res.json<Problem>();
+  expect(body.code).toBe("model_rejected");
+  return body.errors!.map((e) => e.path);
+};
+
+describe("publishing a model runs the gates inside the Worker", () => {
+  it("a model that passes is published, listed, immutable — and routes no traffic", async () => {
+    const good = candidate();
+    const res = await publish(good);
+    expect(res.status).toBe(201);
+    const out = await res.json<{ published: { version: string; sha256: string }; warnings: string[]; comparison: unknown[] }>();
+    expect(out.published).toMatchObject({ version: good.version, sha256: card.sha256 });
+    expect(out.warnings).toEqual([]);
+    expect(out.comparison.length).toBeGreaterThan(0);
+    expect((await publish(good)).status).toBe(409);
+    const list = await (await SELF.fetch(`${BASE}/v1/admin/models`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json<{ models: { version: string }[] }>();
+    expect(list.models.map((m) => m.version)).toContain(good.version);
+    const live = await (await getWithKey("/v1/model")).json<{ version: string }>();
+    expect(live.version).toBe(card.version);
+  });
+
+  it("features not this build's, in order: refused, naming the column", async () => {
+    const c = candidate();
+    [c.card.features[0], c.card.features[1]] = [c.card.features[1]!, c.card.features[0]!];
+    const res = await publish(c);
+    expect(await rejected(res.clone())).toEqual(["features"]);
+    expect((await res.json<Problem>()).errors![0]!.message).toMatch(/column 0/);
+  });
+
+  it("an ONNX file that is not the card's: refused on its checksum", async () => {
+    const c = candidate();
+    const flipped = bytes.slice();
+    flipped[flipped.length - 10] = flipped[flipped.length - 10]! ^ 0xff;
+    expect(await rejected(await publish({ ...c, onnx: flipped }))).toEqual(["checksum"]);
+  });
+
+  it("an ONNX file ONNX Runtime Web cannot load: refused", async () => {
+    const c = candidate();
+    const broken = bytes.slice(0, 5_000);
+    c.card.sha256 = await sha256HexOfBytes(broken);
+    expect(await rejected(await publish({ ...c, onnx: broken }))).toEqual(["onnx"]);
+  });
+
+  it("reference vectors the served model does not reproduce: refused", async () => {
+    const c = candidate();
+    c.reference.rows[7]!.score += 0.01;
+    const res = await publish(c);
+    expect(await rejected(res.clone())).toEqual(["reference"]);
+    expect((await res.json<Problem>()).errors![0]!.message).toMatch(/row 7/);
+  });
+
+  it("a card of another version, or that does not parse: refused", async () => {
+    const c = candidate();
+    expect(await rejected(await publish({ ...c, version: `${c.version}-other` }))).toEqual(["version"]);
+    const bad = candidate();
+    (bad.card as Record<string, unknown>).thresholds = { review: 2 };
+    expect(await rejected(await publish(bad))).toEqual(["card"]);
+  });
+
+  it("worse offline metrics are a warning with both figures, not a refusal", async () => {
+    const c = candidate();
+    c.card.metrics.roc_auc = card.metrics.roc_auc - 0.05;
+    const res = await publish(c);
+    expect(res.status).toBe(201);
+    const out = await res.json<{ warnings: string[]; comparison: { metric: string; candidate: number; live: number }[] }>();
+    expect(out.warnings.join("\n")).toMatch(/roc_auc/);
+    expect(out.comparison).toContainEqual({ metric: "roc_auc", candidate: c.card.metrics.roc_auc, live: card.metrics.roc_auc });
+  });
+
+  it("only the ADMIN_TOKEN opens it: not an API key, not the metrics token", async () => {
+    expect((await publish(candidate(), TEST_METRICS_TOKEN)).status).toBe(401);
+    expect((await publish(candidate(), "sk_test_worker_suite_m_test_secret")).status).toBe(401);
+    expect((await SELF.fetch(`${BASE}/v1/admin/models`)).status).toBe(401);
+  });
+});

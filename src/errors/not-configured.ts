@@ -10,3 +10,8 @@ export class NotConfiguredError extends Error {
     this.name = "NotConfiguredError";
   }
 }
+
+/** A "not configured" backend's method: every call refuses with `detail` (which setting would enable it). */
+export const refuseNotConfigured = (detail: string) => async (): Promise<never> => {
+  throw new NotConfiguredError(detail);
+};

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { NotConfiguredError } from "../../errors/not-configured";
 import { ApiError } from "../../errors/problem";
 import { ADMIN_SCHEME, requireAdminToken } from "../../http/admin-token";
+import { backendCall } from "../../http/backend-call";
 import type { AppEnv } from "../../http/env";
 import { jsonBody } from "../../http/json-body";
 import { problems } from "../../http/problems";
@@ -76,15 +76,7 @@ export const listModelsRoute = createRoute({
   },
 });
 
-async function fromRegistry<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (e) {
-    if (e instanceof NotConfiguredError) throw new ApiError("store_unavailable", e.message);
-    console.error("model registry:", e instanceof Error ? e.name : typeof e);
-    throw new ApiError("store_unavailable", "The model registry (R2) is not reachable right now; retry shortly", undefined, { "Retry-After": "1" });
-  }
-}
+const fromRegistry = <T>(call: () => Promise<T>): Promise<T> => backendCall("model registry (R2)", call);
 
 function decodeBase64(text: string): Uint8Array | undefined {
   try {

@@ -1,10 +1,8 @@
-import { NotConfiguredError } from "../../errors/not-configured";
+import { refuseNotConfigured } from "../../errors/not-configured";
 import type { PolicyStore } from "./interface";
 
 const DETAIL = "No policy store is configured (UPSTASH_REDIS_REST_URL, or BACKENDS=memory)";
-const refuse = async (): Promise<never> => {
-  throw new NotConfiguredError(DETAIL);
-};
+const refuse = refuseNotConfigured(DETAIL);
 
 /** No store: the policy routes answer 503 and scores are decided by the model alone. */
 export class NotConfiguredPolicyStore implements PolicyStore {

@@ -16,24 +16,16 @@
  * holds up only the scores that name the same entities. (The local REST endpoint drops the flag, which
  * redis-server does not know.)
  *
- * The same call reads the merchant's policy (src/store/policy/layout.ts) for the items' values, so a score's
- * list lookups cost no round trip of their own: the entries filed under the given fields, the policy version, and —
- * only when that version is not the one the Worker holds — the IP ranges, rules and thresholds.
- *
- * KEYS: one idempotency key per item; then per distinct entity its events zset and meta hash; then, with a policy
- *       lookup, the merchant's policy entries, ranges, settings and rules hashes.
- * ARGV: items, entities, retention ms, max events, max per merchant, pending ttl s, meta ttl s, policy fields
- *       (-1: no lookup), known policy version ('-': do not send the ranges); the policy fields; then per item: reservation, fingerprint, t,
- *       member, merchant (as JSON), entity count, and an entity index per entity.
+ * KEYS: one idempotency key per item; then per distinct entity its events zset and meta hash.
+ * ARGV: items, entities, retention ms, max events, max per merchant, pending ttl s, meta ttl s; then per item:
+ *       reservation, fingerprint, t, member, merchant (as JSON), entity count, and an entity index per entity.
  * Reply: { per item {'recorded'} | {'in_progress'} | {'mismatch'} | {'stored', answer},
- *          per entity {first, last, member...} as it was before the call,
- *          the policy: false | {version, {entry or false per field}} | {version, hits, {range entry…}, {rule…}, thresholds} }.
+ *          per entity {first, last, member...} as it was before the call }.
  */
 export const RECORD_SCRIPT = `#!lua flags=allow-key-locking
 local n, ne = tonumber(ARGV[1]), tonumber(ARGV[2])
 local retention, maxEvents, perMerchant = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local pendingTtl, metaTtl = tonumber(ARGV[6]), tonumber(ARGV[7])
-local pf, knownVersion = tonumber(ARGV[8]), ARGV[9]
 
 -- The merchant of a member: its first JSON token, a string literal ending at the first unescaped quote.
 local function merchantOf(m)
@@ -93,23 +85,8 @@ local function record(e, t, tstr, member, who)
   touched[e] = true
 end
 
-local policy = false
-if pf >= 0 then
-  local entries, ranges, settings, rules = KEYS[n + 2 * ne + 1], KEYS[n + 2 * ne + 2], KEYS[n + 2 * ne + 3], KEYS[n + 2 * ne + 4]
-  local version = redis.call('HGET', settings, 'version') or '0'
-  local hits = {}
-  if pf > 0 then hits = redis.call('HMGET', entries, unpack(ARGV, 10, 9 + pf)) end
-  policy = {version, hits}
-  -- '-': a later call of the same request, whose first call fetches what changed.
-  if knownVersion ~= '-' and version ~= knownVersion then
-    policy[3] = redis.call('HVALS', ranges)
-    policy[4] = redis.call('HVALS', rules)
-    policy[5] = redis.call('HGET', settings, 'thresholds')
-  end
-end
-
 local out = {}
-local a = 10 + math.max(pf, 0)
+local a = 8
 for i = 1, n do
   local idem, reservation, fp, tstr, member, who, m = KEYS[i], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], tonumber(ARGV[a + 5])
   local refs = a + 6
@@ -129,7 +106,30 @@ for e in pairs(touched) do
   redis.call('PEXPIRE', KEYS[n + 2 * e - 1], retention)
   redis.call('EXPIRE', KEYS[n + 2 * e], metaTtl)
 end
-return {out, states, policy}
+return {out, states}
+`;
+
+/**
+ * What a merchant's policy (src/store/policy/layout.ts) says of a score's values: sent beside the record script, in
+ * the same HTTP request (one round trip), but as a script of its own that only reads — so with `allow-key-locking`
+ * it takes shared locks, and a merchant's scores do not queue behind one another on its policy keys (a script that
+ * writes locks every key it names exclusively).
+ * KEYS: the merchant's entries, ranges, settings and rules hashes.
+ * ARGV: the policy version the Worker holds ('-': do not send the contents), then the fields to look up.
+ * Reply: {version, {entry or false per field}} and, when the version is not the one held, {…, {range entry…},
+ *        {rule…}, thresholds}.
+ */
+export const POLICY_LOOKUP_SCRIPT = `#!lua flags=no-writes,allow-key-locking
+local version = redis.call('HGET', KEYS[3], 'version') or '0'
+local hits = {}
+if #ARGV > 1 then hits = redis.call('HMGET', KEYS[1], unpack(ARGV, 2, #ARGV)) end
+local out = {version, hits}
+if ARGV[1] ~= '-' and version ~= ARGV[1] then
+  out[3] = redis.call('HVALS', KEYS[2])
+  out[4] = redis.call('HVALS', KEYS[4])
+  out[5] = redis.call('HGET', KEYS[3], 'thresholds')
+end
+return out
 `;
 
 /**

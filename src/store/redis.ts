@@ -29,7 +29,7 @@ import {
 import { META_TTL_S, eventsKey, idempotencyKey, metaKey } from "./keys";
 import type { PolicyQuery, PolicyReply } from "./policy/interface";
 import { policyKeys } from "./policy/layout";
-import { RECORD_SCRIPT, RELEASE_SCRIPT, SAVE_SCRIPT } from "./record-script";
+import { POLICY_LOOKUP_SCRIPT, RECORD_SCRIPT, RELEASE_SCRIPT, SAVE_SCRIPT } from "./record-script";
 import { upstashRedis, type UpstashConnection } from "./upstash";
 
 export interface RedisStoreOptions extends UpstashConnection {
@@ -42,8 +42,9 @@ export interface RedisStoreOptions extends UpstashConnection {
 type RawOutcome = ["recorded"] | ["in_progress"] | ["mismatch"] | ["stored", string];
 type RawState = string[]; // [first, last, ...members]
 /** false without a lookup; else version, hits per field, and when the version changed the range entries, rules and thresholds. */
-type RawPolicy = false | null | [string, (string | null)[], string[]?, string[]?, (string | null)?];
-type RawReply = [RawOutcome[], RawState[], RawPolicy?];
+type RawReply = [RawOutcome[], RawState[]];
+/** POLICY_LOOKUP_SCRIPT's reply: version, entry per field, and when the version moved: range entries, rules, thresholds. */
+type RawPolicy = [string, (string | null)[], string[]?, string[]?, (string | null)?];
 
 /**
  * The most one record script call takes on. Its work — and so how long it holds the entities it names (and, on a
@@ -83,20 +84,13 @@ interface Call {
   refs: [EntityKind, number][][];
 }
 
-/** The policy part of one call: its items' fields, and the version the Worker holds ('-' on a request's later calls). */
-interface CallPolicy {
-  keys: string[];
-  fields: string[];
-  known: string;
-}
-
-/** The policy hashes a score's call reads (entries, ranges, settings, rules: layout.ts). */
+/** The policy hashes a score's lookup reads (entries, ranges, settings, rules: layout.ts). */
 function policyLookupKeys(merchant: string): string[] {
   const k = policyKeys(merchant);
   return [k.entries, k.ranges, k.settings, k.rules];
 }
 
-function callFor(items: readonly StoreItem[], policy?: CallPolicy): Call {
+function callFor(items: readonly StoreItem[]): Call {
   const entities: { kind: EntityKind; id: string }[] = [];
   const index = new Map<string, number>();
   const refs: [EntityKind, number][][] = [];
@@ -117,20 +111,8 @@ function callFor(items: readonly StoreItem[], policy?: CallPolicy): Call {
     perItem.push(item.reservation, item.fingerprint, String(event.t), encodeEvent(event), JSON.stringify(event.merchant), String(mine.length), ...mine.map(([, e]) => String(e)));
   }
   return {
-    keys: [...items.map((i) => idempotencyKey(i.idempotencyKey)), ...entities.flatMap(({ kind, id }) => [eventsKey(kind, id), metaKey(kind, id)]), ...(policy?.keys ?? [])],
-    args: [
-      String(items.length),
-      String(entities.length),
-      String(RETENTION_MS),
-      String(MAX_EVENTS),
-      String(MAX_EVENTS_PER_MERCHANT),
-      String(PENDING_TTL_S),
-      String(META_TTL_S),
-      String(policy ? policy.fields.length : -1),
-      policy?.known ?? "",
-      ...(policy?.fields ?? []),
-      ...perItem,
-    ],
+    keys: [...items.map((i) => idempotencyKey(i.idempotencyKey)), ...entities.flatMap(({ kind, id }) => [eventsKey(kind, id), metaKey(kind, id)])],
+    args: [String(items.length), String(entities.length), String(RETENTION_MS), String(MAX_EVENTS), String(MAX_EVENTS_PER_MERCHANT), String(PENDING_TTL_S), String(META_TTL_S), ...perItem],
     refs,
   };
 }
@@ -147,12 +129,16 @@ export class RedisFeatureStore implements FeatureStore {
   /** Clients for requests of several calls, by their budget factor (the deadline is a client setting). */
   private readonly bulk = new Map<number, Redis>();
   private readonly scriptSha: Promise<string>;
+  private readonly lookupSha: Promise<string>;
+  /** Whether this isolate's pipelines have loaded the scripts once (then they go by EVALSHA alone). */
+  private scriptsLoaded = false;
 
   constructor(private readonly opts: RedisStoreOptions) {
     // A checkout is waiting: no retries, a hard deadline, raw strings (our members are JSON we decode).
     this.redis = upstashRedis(opts);
     // The SHA-1 Redis files a script under: what EVALSHA names.
     this.scriptSha = digestHex("SHA-1", RECORD_SCRIPT);
+    this.lookupSha = digestHex("SHA-1", POLICY_LOOKUP_SCRIPT);
     // After the answer nobody waits, but a lost write costs an idempotent answer or a double count: one retry.
     this.patient = upstashRedis({ ...opts, timeoutMs: opts.afterTimeoutMs ?? 3_000, retries: 1 });
     this.releaser = upstashRedis({ ...opts, timeoutMs: 1_000 });
@@ -167,30 +153,48 @@ export class RedisFeatureStore implements FeatureStore {
   async recordAndLookup(items: StoreItem[], query: PolicyQuery | undefined): Promise<RecordReply> {
     if (items.length === 0) return { outcomes: [] };
     const chunks = chunk(items);
-    // Each call looks up its own items' values (a Lua call takes a bounded number of arguments); the first one
-    // also fetches the ranges and thresholds when the version moved on.
-    let at = 0;
-    const calls = chunks.map((c, i) => {
-      const policy = query && {
-        keys: policyLookupKeys(query.merchant),
-        fields: [...new Set(query.fieldsPerItem.slice(at, at + c.length).flat())],
-        known: i === 0 ? String(query.knownVersion ?? "") : "-",
-      };
-      at += c.length;
-      return callFor(c, policy);
-    });
-    let replies: RawReply[];
-    if (calls.length === 1) replies = [await this.script.exec(calls[0]!.keys, calls[0]!.args)];
-    else {
-      // The script loaded first in the same pipeline, so no call can miss it (a pipeline cannot fall back to EVAL).
-      const p = this.bulkClient(calls.length).pipeline();
-      p.scriptLoad(RECORD_SCRIPT);
-      const sha = await this.scriptSha;
-      for (const c of calls) p.evalsha(sha, c.keys, c.args);
-      replies = ((await p.exec()) as unknown[]).slice(1) as RawReply[];
+    const calls = chunks.map(callFor);
+    if (!query && calls.length === 1) return { outcomes: rebuild(chunks[0]!, calls[0]!.refs, await this.script.exec(calls[0]!.keys, calls[0]!.args)) };
+    // One HTTP request: the record calls, then — a script of its own, read-only, so a merchant's scores share its
+    // policy keys instead of queueing on them — one policy lookup per call's items (a Lua call takes a bounded
+    // number of arguments); the first lookup also brings the ranges, rules and thresholds if the version moved.
+    const lookups = query ? lookupsFor(chunks, query) : [];
+    const replies = await this.pipelined(calls, lookups);
+    const outcomes = chunks.flatMap((items, c) => rebuild(items, calls[c]!.refs, replies.records[c]!));
+    return query ? { outcomes, policy: policyReply(lookups, replies.lookups) } : { outcomes };
+  }
+
+  /**
+   * The record calls and lookups in one pipeline. The scripts are loaded in the same pipeline the first time (a
+   * pipeline cannot fall back from EVALSHA to EVAL) and after a NOSCRIPT (Redis restarted): a call that found no
+   * script did nothing, so sending it again with the script loaded records it once.
+   */
+  private async pipelined(calls: Call[], lookups: Lookup[]): Promise<{ records: RawReply[]; lookups: RawPolicy[] }> {
+    const [recordSha, lookupSha] = await Promise.all([this.scriptSha, this.lookupSha]);
+    const send = async (load: boolean, records: Call[], reads: Lookup[]) => {
+      const p = this.bulkClient(Math.max(records.length, 1)).pipeline();
+      if (load) {
+        p.scriptLoad(RECORD_SCRIPT);
+        p.scriptLoad(POLICY_LOOKUP_SCRIPT);
+      }
+      for (const c of records) p.evalsha(recordSha, c.keys, c.args);
+      for (const l of reads) p.evalshaRo(lookupSha, l.keys, l.args);
+      const out = (await p.exec({ keepErrors: true })) as { result: unknown; error?: string }[];
+      return out.slice(load ? 2 : 0);
+    };
+    const noScript = (r: { error?: string }) => r.error?.includes("NOSCRIPT") === true;
+    let out = await send(!this.scriptsLoaded, calls, lookups);
+    if (out.slice(0, calls.length).some(noScript)) {
+      if (!out.slice(0, calls.length).every(noScript)) throw new Error("feature store: some record calls ran and some found no script");
+      out = await send(true, calls, lookups);
+    } else if (out.some(noScript)) {
+      // The records ran; only the lookups found no script: ask them again, alone.
+      out = [...out.slice(0, calls.length), ...(await send(true, [], lookups))];
     }
-    const outcomes = chunks.flatMap((items, c) => rebuild(items, calls[c]!.refs, replies[c]!));
-    return query ? { outcomes, policy: policyReply(calls, replies) } : { outcomes };
+    const failed = out.find((r) => r.error !== undefined);
+    if (failed) throw new Error(`feature store: ${failed.error!.split(" ")[0]}`);
+    this.scriptsLoaded = true;
+    return { records: out.slice(0, calls.length).map((r) => r.result as RawReply), lookups: out.slice(calls.length).map((r) => r.result as RawPolicy) };
   }
 
   private bulkClient(calls: number): Redis {
@@ -242,18 +246,31 @@ export class RedisFeatureStore implements FeatureStore {
   }
 }
 
-/** The policy answer of a request of several calls: each field's hit from the call that looked it up. */
-function policyReply(calls: Call[], replies: RawReply[]): PolicyReply {
+interface Lookup {
+  keys: string[];
+  /** The version held ('-' after the first lookup), then the fields. */
+  args: string[];
+}
+
+/** One lookup per record call, for that call's items' fields; only the first asks for what changed. */
+function lookupsFor(chunks: StoreItem[][], query: PolicyQuery): Lookup[] {
+  const keys = policyLookupKeys(query.merchant);
+  let at = 0;
+  return chunks.map((c, i) => {
+    const fields = [...new Set(query.fieldsPerItem.slice(at, at + c.length).flat())];
+    at += c.length;
+    return { keys, args: [i === 0 ? String(query.knownVersion ?? "") : "-", ...fields] };
+  });
+}
+
+/** The policy answer of a request: each field's hit from the lookup that asked for it, the contents from the first. */
+function policyReply(lookups: Lookup[], replies: RawPolicy[]): PolicyReply {
   const hits: Record<string, string> = {};
   let version = 0;
   let doc: PolicyReply["doc"];
-  replies.forEach((r, c) => {
-    const raw = r[2];
-    if (!raw) return;
-    const [v, found, ranges, rules, thresholds] = raw;
+  replies.forEach(([v, found, ranges, rules, thresholds], c) => {
     if (c === 0) version = Number(v);
-    const fields = calls[c]!.args.slice(9, 9 + Number(calls[c]!.args[7]));
-    fields.forEach((f, i) => {
+    lookups[c]!.args.slice(1).forEach((f, i) => {
       const entry = found[i];
       if (entry) hits[f] = entry;
     });

@@ -33,6 +33,11 @@ export class FraudModel {
     return this.card.features.length;
   }
 
+  /** Frees the ONNX Runtime session (its WASM memory); ORT Web frees nothing on its own. The model is unusable after. */
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+
   /** P(fraud) for each of the `rows.length / width` rows, in one call to the runtime. */
   async score(rows: Float32Array): Promise<Float32Array> {
     const n = rows.length / this.width;

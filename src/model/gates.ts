@@ -23,6 +23,8 @@ const QUALITY_METRICS: Record<string, boolean> = { roc_auc: true, pr_auc: true, 
 
 /** How close the served model must come to the scores the training pipeline recorded for its reference rows. */
 export const REFERENCE_TOLERANCE = 1e-5;
+/** Fewer reference rows prove little (npm run train writes 200). */
+export const MIN_REFERENCE_ROWS = 50;
 
 /**
  * What a model must pass before it is published (docs/models.md): sizes within bounds; a card that parses and
@@ -48,6 +50,7 @@ export async function checkCandidate(version: string, files: ModelFiles, live: M
   const card = parsed.data;
   result.card = card;
   if (card.version !== version) return refuse("version", `the card says version ${card.version}, not ${version}`);
+  if (card.thresholds.review > card.thresholds.decline) return refuse("card", `the card's review threshold ${card.thresholds.review} is above its decline threshold ${card.thresholds.decline}`);
 
   const names = card.features.map((f) => f.name);
   const at = names.findIndex((n, i) => n !== FEATURE_NAMES[i]);
@@ -64,26 +67,64 @@ export async function checkCandidate(version: string, files: ModelFiles, live: M
   try {
     model = await FraudModel.load(files.onnx, card);
   } catch (e) {
-    return refuse("onnx", `ONNX Runtime Web cannot serve it: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`);
+    return refuse("onnx", `ONNX Runtime Web cannot serve it: ${firstLine(e)}`);
   }
+  // ORT Web frees a session only when told: a gate run must not leave one in the isolate that serves scores.
+  try {
+    return await withModel(model, files, card, live, result, refuse);
+  } finally {
+    await model.release().catch(() => undefined);
+  }
+}
 
+const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+
+async function withModel(
+  model: FraudModel,
+  files: ModelFiles,
+  card: ModelCard,
+  live: ModelCard | undefined,
+  result: GateResult,
+  refuse: (gate: GateProblem["gate"], message: string) => GateResult,
+): Promise<GateResult> {
   const reference = safeJson(files.reference) as { model?: { id?: string; version?: string }; rows?: { features?: number[]; score?: number }[] } | undefined;
   const rows = reference?.rows;
-  if (!Array.isArray(rows) || rows.length === 0) return refuse("reference", "the reference vectors are missing (rows of {features, score}, written by npm run train)");
+  if (!Array.isArray(rows) || rows.length < MIN_REFERENCE_ROWS) {
+    return refuse("reference", `the reference vectors are missing or too few (${Array.isArray(rows) ? rows.length : 0}; at least ${MIN_REFERENCE_ROWS} rows of {features, score}, as npm run train writes)`);
+  }
   if (reference?.model?.version !== card.version) return refuse("reference", `the reference vectors are model ${reference?.model?.version ?? "unnamed"}'s, not ${card.version}'s`);
   const width = FEATURE_NAMES.length;
   const input = new Float32Array(rows.length * width);
   for (let i = 0; i < rows.length; i++) {
     const f = rows[i]?.features;
-    if (!Array.isArray(f) || f.length !== width || typeof rows[i]?.score !== "number") return refuse("reference", `reference row ${i} is not {features: [${width} numbers], score}`);
+    if (!Array.isArray(f) || f.length !== width || !f.every((x) => typeof x === "number") || typeof rows[i]?.score !== "number") {
+      return refuse("reference", `reference row ${i} is not {features: [${width} numbers], score}`);
+    }
     input.set(f, i * width);
   }
-  const scores = await model.score(input);
+  let scores: Float32Array;
+  try {
+    scores = await model.score(input);
+  } catch (e) {
+    return refuse("onnx", `ONNX Runtime Web cannot score with it (input ${card.input.name}, output ${card.output.name}): ${firstLine(e)}`);
+  }
+  if (scores.length !== rows.length) return refuse("onnx", `it answered ${scores.length} scores for ${rows.length} rows`);
   let worst = 0;
   let worstRow = 0;
   for (let i = 0; i < rows.length; i++) {
+    // A NaN score (or reference) must fail, not slip through: NaN compares false with everything.
     const d = Math.abs(scores[i]! - rows[i]!.score!);
+    if (!(d <= REFERENCE_TOLERANCE) || !Number.isFinite(scores[i]!)) {
+      [worst, worstRow] = [Number.isNaN(d) ? Infinity : d, i];
+      break;
+    }
     if (d > worst) [worst, worstRow] = [d, i];
+  }
+  // Rows on both sides of the thresholds, so agreement is shown where decisions are made, not only at easy scores.
+  const high = rows.filter((r) => r.score! >= card.thresholds.decline).length;
+  const low = rows.filter((r) => r.score! < card.thresholds.review).length;
+  if (worst <= REFERENCE_TOLERANCE && (high === 0 || low === 0)) {
+    return refuse("reference", `the reference rows must include scores at or above the decline threshold and below the review threshold (${high} and ${low} do)`);
   }
   if (!(worst <= REFERENCE_TOLERANCE)) {
     return refuse("reference", `served here, reference row ${worstRow} scores ${scores[worstRow]} where training recorded ${rows[worstRow]!.score} (off by ${worst.toExponential(2)}, more than ${REFERENCE_TOLERANCE})`);

@@ -97,7 +97,8 @@ export function decideWithPolicy(score: number, card: ModelCard["thresholds"], v
     const hit = hits.find((h) => (h.type === "list" ? h.entry.action : h.rule.action) === stage);
     if (hit) decided = { by: hit, stage };
     else if (stage === "block" && score >= thresholds.decline) decided = { by: "model", stage };
-    else if (stage === "review" && score >= thresholds.review) decided = { by: "model", stage };
+    // A score that is not a number is a failed model: reviewed, never approved (comparisons with NaN are false).
+    else if (stage === "review" && (score >= thresholds.review || !Number.isFinite(score))) decided = { by: "model", stage };
   }
   const base = { risk_level: model.risk_level, hits, request3ds, ruleErrors };
   if (!decided) return { ...base, decision: "approve", decision_source: "model" };

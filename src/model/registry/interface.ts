@@ -28,10 +28,15 @@ export interface ModelArtifacts {
   /** Stores a version's files; refused (false) when the version exists — versions are immutable. */
   put(version: string, files: ModelFiles, meta: PublishedModel): Promise<boolean>;
   get(version: string): Promise<ModelFiles | undefined>;
+  /** Whether the version is published (checked before the gates run, so a duplicate costs no model load). */
+  has(version: string): Promise<boolean>;
   list(): Promise<PublishedModel[]>;
 }
 
-/** Bounds what one version may be (the Worker holds loaded models in a 128 MB isolate). */
-export const MAX_ONNX_BYTES = 8 * 1024 * 1024;
-export const MAX_SIDE_FILE_BYTES = 1024 * 1024;
+/**
+ * Bounds what one version may be: the Worker holds loaded models in a 128 MB isolate, and a publish holds its bytes
+ * several times over while it is checked (the body, its text, the parsed base64, the decoded file, ORT's copy).
+ */
+export const MAX_ONNX_BYTES = 4 * 1024 * 1024;
+export const MAX_SIDE_FILE_BYTES = 512 * 1024;
 export const VERSION_PATTERN = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/;

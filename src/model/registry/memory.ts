@@ -15,6 +15,10 @@ export class MemoryModelArtifacts implements ModelArtifacts {
     return this.versions.get(version)?.files;
   }
 
+  async has(version: string): Promise<boolean> {
+    return this.versions.has(version);
+  }
+
   async list(): Promise<PublishedModel[]> {
     return [...this.versions.values()].map((v) => v.meta);
   }

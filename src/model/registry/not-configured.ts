@@ -8,5 +8,6 @@ export class NotConfiguredModelArtifacts implements ModelArtifacts {
   readonly kind = "not_configured" as const;
   put = refuse;
   get = refuse;
+  has = refuse;
   list = refuse;
 }

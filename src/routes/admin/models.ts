@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { ApiError } from "../../errors/problem";
 import { ADMIN_SCHEME, requireAdminToken } from "../../http/admin-token";
 import { backendCall } from "../../http/backend-call";
@@ -7,9 +8,13 @@ import { jsonBody } from "../../http/json-body";
 import { problems } from "../../http/problems";
 import { checkCandidate } from "../../model/gates";
 import { loadModel } from "../../model/load";
-import { MAX_ONNX_BYTES, VERSION_PATTERN, type ModelArtifacts, type PublishedModel } from "../../model/registry/interface";
+import { MAX_ONNX_BYTES, MAX_SIDE_FILE_BYTES, VERSION_PATTERN, type ModelArtifacts, type PublishedModel } from "../../model/registry/interface";
 
 const security = [{ [ADMIN_SCHEME]: [] }];
+/** The base64 of the largest ONNX file, the side files and some JSON. */
+const PUBLISH_BODY_BYTES = Math.ceil((MAX_ONNX_BYTES * 4) / 3) + 3 * MAX_SIDE_FILE_BYTES + 64 * 1024;
+/** One publish at a time per isolate: each holds its model several times over while its gates run. */
+let publishing = false;
 const unauthorized = { 401: problems("No ADMIN_TOKEN, or the wrong one") };
 const unavailable = { 503: problems("No model registry (the MODELS R2 binding), or R2 is not reachable") };
 
@@ -34,7 +39,7 @@ export const publishModelRoute = createRoute({
   description:
     "Runs the publishing gates inside the Worker — the card names this version and exactly this build's features in order, the ONNX file is the card's (SHA-256) and ONNX Runtime Web serves it, its reference vectors reproduce — and stores the version in R2. Versions are immutable. Metrics below the live model's are warnings, with both shown. Publishing does not route traffic to it (docs/models.md).",
   security,
-  middleware: [requireAdminToken, jsonBody(12 * 1024 * 1024)] as const,
+  middleware: [requireAdminToken, jsonBody(PUBLISH_BODY_BYTES)] as const,
   request: {
     params: z.object({ version: z.string().regex(VERSION_PATTERN, "1–64 letters, digits and . + _ -").openapi({ param: { name: "version", in: "path" }, example: "1.1.0+3f9c2a1b7d4e" }) }),
     body: { content: { "application/json": { schema: PublishModelSchema } }, required: true },
@@ -56,8 +61,8 @@ export const publishModelRoute = createRoute({
     },
     400: problems("Malformed body"),
     ...unauthorized,
-    409: problems("That version is published already (versions are immutable)"),
-    413: problems("Body over 12 MiB"),
+    409: problems("That version is published already (versions are immutable), or another publish is running on this edge node"),
+    413: problems("Body over the limit (a 4 MiB model, base64, with its side files)"),
     422: problems("The model failed a gate: `errors[]` names each (`size`, `version`, `card`, `features`, `checksum`, `onnx`, `reference`)"),
     ...unavailable,
   },
@@ -96,24 +101,37 @@ export function registerAdminModels(app: OpenAPIHono<AppEnv>) {
     const services = c.get("services");
     const artifacts: ModelArtifacts = services.modelArtifacts;
     if (artifacts.kind === "not_configured") throw new ApiError("store_unavailable", "No model registry is configured (the MODELS R2 binding)");
-    const onnx = decodeBase64(body.onnx_base64);
-    if (!onnx) throw new ApiError("validation_failed", undefined, [{ path: "onnx_base64", code: "invalid_base64", message: "is not base64" }]);
-    const files = { onnx, card: JSON.stringify(body.card), reference: JSON.stringify(body.reference), ...(body.report !== undefined && { report: body.report }) };
-    const live = (await loadModel(services.model)).card;
-    const checked = await checkCandidate(version, files, live);
-    if (checked.problems.length > 0 || !checked.card) {
-      throw new ApiError(
-        "model_rejected",
-        `Model ${version} was not published: ${checked.problems.map((p) => p.message).join("; ")}`,
-        checked.problems.map((p) => ({ path: p.gate, code: `gate_${p.gate}`, message: p.message })),
-      );
+    if (await fromRegistry(() => artifacts.has(version))) throw new ApiError("conflict", `Model ${version} is published already; versions are immutable`);
+    if (publishing) throw new ApiError("conflict", "Another model is being published on this edge node; retry shortly", undefined, { "Retry-After": "5" });
+    publishing = true;
+    try {
+      return await publishChecked(c, version, body, artifacts);
+    } finally {
+      publishing = false;
     }
-    const published: PublishedModel = { version, id: checked.card.id, created: checked.card.created, published: new Date().toISOString(), onnx_bytes: onnx.byteLength, sha256: checked.card.sha256 };
-    if (!(await fromRegistry(() => artifacts.put(version, files, published)))) throw new ApiError("conflict", `Model ${version} is published already; versions are immutable`);
-    return c.json({ published, warnings: checked.warnings, comparison: checked.comparison }, 201);
   });
 
   app.openapi(listModelsRoute, async (c) => {
     return c.json({ models: await fromRegistry(() => c.get("services").modelArtifacts.list()) }, 200);
   });
+}
+
+/** The gates, then the store: what a publish does once it is the only one on this edge node. */
+async function publishChecked(c: Context<AppEnv>, version: string, body: z.infer<typeof PublishModelSchema>, artifacts: ModelArtifacts) {
+  const services = c.get("services");
+  const onnx = decodeBase64(body.onnx_base64);
+  if (!onnx) throw new ApiError("validation_failed", undefined, [{ path: "onnx_base64", code: "invalid_base64", message: "is not base64" }]);
+  const files = { onnx, card: JSON.stringify(body.card), reference: JSON.stringify(body.reference), ...(body.report !== undefined && { report: body.report }) };
+  const live = (await loadModel(services.model)).card;
+  const checked = await checkCandidate(version, files, live);
+  if (checked.problems.length > 0 || !checked.card) {
+    throw new ApiError(
+      "model_rejected",
+      `Model ${version} was not published: ${checked.problems.map((p) => p.message).join("; ")}`,
+      checked.problems.map((p) => ({ path: p.gate, code: `gate_${p.gate}`, message: p.message })),
+    );
+  }
+  const published: PublishedModel = { version, id: checked.card.id, created: checked.card.created, published: new Date().toISOString(), onnx_bytes: onnx.byteLength, sha256: checked.card.sha256 };
+  if (!(await fromRegistry(() => artifacts.put(version, files, published)))) throw new ApiError("conflict", `Model ${version} is published already; versions are immutable`);
+  return c.json({ published, warnings: checked.warnings, comparison: checked.comparison }, 201);
 }

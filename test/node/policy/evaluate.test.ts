@@ -52,6 +52,11 @@ describe("the policy's stages", () => {
     expect(ran).toBe(0);
   });
 
+  it("a score that is not a number (a failed model) is reviewed, never approved", () => {
+    expect(decideWithPolicy(Number.NaN, card, view(), inputs(), NOW)).toMatchObject({ decision: "review", decision_source: "model" });
+    expect(decideWithPolicy(Number.NaN, card, undefined, inputs(), NOW).decision).toBe("review");
+  });
+
   it("an expired entry does not match; a rule returning a non-bool is an error", () => {
     expect(decideWithPolicy(0.1, card, view(), inputs([entry("device_id", "d", "block", "2026-12-01T11:59:59Z")]), NOW).decision_source).toBe("model");
     expect(decideWithPolicy(0.1, card, view([rule("n", "block", () => 1)]), inputs(), NOW).ruleErrors).toHaveLength(1);

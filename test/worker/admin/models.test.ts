@@ -90,6 +90,28 @@ describe("publishing a model runs the gates inside the Worker", () => {
     expect((await res.json<Problem>()).errors![0]!.message).toMatch(/row 7/);
   });
 
+  it("too few reference rows, or none on one side of the thresholds: refused", async () => {
+    const few = candidate();
+    few.reference.rows = few.reference.rows.slice(0, 10);
+    expect(await rejected(await publish(few))).toEqual(["reference"]);
+    const easy = candidate();
+    easy.reference.rows = easy.reference.rows.filter((r) => r.score < card.thresholds.review);
+    expect(await rejected(await publish(easy))).toEqual(["reference"]);
+  });
+
+  it("a version that exists is a 409 before any gate runs, whatever is sent", async () => {
+    const good = candidate();
+    expect((await publish(good)).status).toBe(201);
+    const broken = { ...candidate(good.version), onnx: bytes.slice(0, 100) };
+    expect((await publish(broken)).status).toBe(409);
+  });
+
+  it("a card whose review threshold is above its decline threshold: refused", async () => {
+    const c = candidate();
+    c.card.thresholds = { ...c.card.thresholds, review: 0.9, decline: 0.5 };
+    expect(await rejected(await publish(c))).toEqual(["card"]);
+  });
+
   it("a card of another version, or that does not parse: refused", async () => {
     const c = candidate();
     expect(await rejected(await publish({ ...c, version: `${c.version}-other` }))).toEqual(["version"]);

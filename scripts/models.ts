@@ -5,8 +5,8 @@
  *                                                       <id>.report.md that `npm run train -- --out <dir>` writes
  *   npm run models -- list
  *
- * --url (or SCORER_URL; default http://127.0.0.1:8787, `npm run dev`) and --token (or ADMIN_TOKEN; default the
- * token `npm run dev` sets). The gates run in the Worker, where the model will be served; a refusal prints each.
+ * --url (or SCORER_URL; default http://127.0.0.1:8787, `npm run dev`) and ADMIN_TOKEN (or --token, which other
+ * users of the machine can see in the process list; for a loopback URL the default is the token `npm run dev` sets). The gates run in the Worker, where the model will be served; a refusal prints each.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,7 +23,10 @@ export async function modelsCommand(argv: string[], env: NodeJS.ProcessEnv = pro
     options: { url: { type: "string" }, token: { type: "string" }, id: { type: "string", default: "fraud-gbdt" }, json: { type: "boolean", default: false } },
   });
   const base = (values.url ?? env.SCORER_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");
-  const token = values.token ?? env.ADMIN_TOKEN ?? DEV_ADMIN_TOKEN;
+  // The dev token only for a scorer on this machine: it is public (it is in this repository).
+  const loopback = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(base);
+  const token = values.token ?? env.ADMIN_TOKEN ?? (loopback ? DEV_ADMIN_TOKEN : undefined);
+  if (token === undefined) throw new ModelsCliError(`set ADMIN_TOKEN for ${base} (the dev token is for a local scorer only)`);
   const call = async (method: string, path: string, body?: unknown) => {
     let res: Response;
     try {

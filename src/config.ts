@@ -83,6 +83,9 @@ export function parseConfig<S extends z.ZodType<Config>>(schema: S, env: object)
     const refused = [...(parsed.data.BACKENDS === "memory" ? ["BACKENDS"] : []), ...(parsed.data.ALERT_SINK === "memory" ? ["ALERT_SINK"] : [])];
     if (refused.length > 0) throw new ConfigError(refused);
   }
+  // The registry's token changes what every merchant is scored by; the metrics token is handed to a scraper. One
+  // secret for both would let whoever reads the dashboards publish models.
+  if (parsed.data.ADMIN_TOKEN !== undefined && parsed.data.ADMIN_TOKEN === parsed.data.METRICS_TOKEN) throw new ConfigError(["ADMIN_TOKEN"]);
   return parsed.data;
 }
 

@@ -31,6 +31,12 @@ describe("configuration", () => {
     expect(parseConfig(ConfigSchema, {}).BACKENDS).toBe("upstash");
   });
 
+  it("the registry's ADMIN_TOKEN may not be the METRICS_TOKEN", () => {
+    const token = "same_token_for_both_0123456789";
+    expect(() => parseConfig(ConfigSchema, { ADMIN_TOKEN: token, METRICS_TOKEN: token })).toThrow(new ConfigError(["ADMIN_TOKEN"]));
+    expect(parseConfig(ConfigSchema, { ADMIN_TOKEN: token, METRICS_TOKEN: `${token}x` }).ADMIN_TOKEN).toBe(token);
+  });
+
   it("SEED_API_KEYS: only with BACKENDS=memory, and only records that parse", () => {
     const config = (env: Record<string, string>) => parseConfig(ConfigSchema, env);
     expect(() => keyStoreFrom(config({ SEED_API_KEYS: "[]" }))).toThrow(new ConfigError(["SEED_API_KEYS"]));

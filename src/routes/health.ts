@@ -14,7 +14,15 @@ export const HealthSchema = z
     }),
     version: z.string().optional(),
     checked_at: z.string().optional().openapi({ description: "When these checks ran: an isolate reuses them for HEALTH_CACHE_MS (default 5 s)" }),
-    checks: z.object({ model: DependencyCheckSchema, redis: DependencyCheckSchema, kafka: DependencyCheckSchema, alert_spill: DependencyCheckSchema }).optional(),
+    checks: z
+      .object({
+        model: DependencyCheckSchema,
+        redis: DependencyCheckSchema,
+        kafka: DependencyCheckSchema,
+        alert_spill: DependencyCheckSchema,
+        policy: DependencyCheckSchema.openapi({ description: "policy: `failures` counts merchant rules that failed at run time in this isolate (each skipped, the score decided without it)" }),
+      })
+      .optional(),
   })
   .openapi("Health", { description: "The status for everyone; version, when the checks ran and the checks themselves for the operator (METRICS_TOKEN)" });
 
@@ -53,7 +61,9 @@ async function checkAll(services: Services) {
   // run out the other probes' timers and report healthy dependencies down.
   const model = await modelCheck(services);
   const [redis, kafka, alert_spill] = await Promise.all([redisCheck(services), kafkaCheck(services.alerts), spillCheck(services.alerts)]);
-  return { model, redis, kafka, alert_spill };
+  // A failing rule is the merchant's to fix, not an outage: reported, never a degraded status.
+  const policy: DependencyCheck = { status: "ok", failures: services.counters.ruleErrors };
+  return { model, redis, kafka, alert_spill, policy };
 }
 
 type Checks = Awaited<ReturnType<typeof checkAll>>;

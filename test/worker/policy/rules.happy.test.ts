@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TEST_ORIGIN, TEST_PUBLISHABLE_KEY } from "../auth/keys";
-import { bearer, postJson, transaction } from "../helpers";
+import { TEST_METRICS_TOKEN, TEST_ORIGIN, TEST_PUBLISHABLE_KEY } from "../auth/keys";
+import { bearer, getWithKey, postJson, transaction } from "../helpers";
 import { addEntry, call, score, unique } from "./helpers";
 
 interface RuleWrite {
@@ -65,6 +65,9 @@ describe("rules in CEL decide beside the model", () => {
     const answer = await score(transaction({ customer: { id: customer } }));
     expect(answer.decision_source).toBe("model");
     expect((answer.policy as { rule_errors?: { rule_id: string }[] }).rule_errors).toEqual([{ rule_id: rule.id, message: expect.any(String) }]);
+    // Counted for the operator (the isolate's count, in /health's checks).
+    const health = await getWithKey("/health", { authorization: `Bearer ${TEST_METRICS_TOKEN}` });
+    expect((await health.json<{ checks: { policy: { failures: number } } }>()).checks.policy.failures).toBeGreaterThanOrEqual(1);
   });
 
   it("a request_3ds rule asks for 3-D Secure, to the checkout page too, and decides nothing", async () => {

@@ -9,7 +9,7 @@ describe("9. public routes leak nothing useful", () => {
     const open = await SELF.fetch(`${BASE}/health`);
     expect(Object.keys(await open.json<object>())).toEqual(["status"]);
     const operator = await (await SELF.fetch(`${BASE}/health`, { headers: bearer(TEST_METRICS_TOKEN) })).json<{ checks?: object; version?: string }>();
-    expect(Object.keys(operator.checks ?? {})).toEqual(["model", "redis", "kafka", "alert_spill"]);
+    expect(Object.keys(operator.checks ?? {})).toEqual(["model", "redis", "kafka", "alert_spill", "policy"]);
   });
 
   it("/metrics refuses alike whether or not a token is configured", async () => {

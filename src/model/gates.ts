@@ -2,6 +2,7 @@ import { FEATURE_NAMES } from "../features";
 import { sha256HexOfBytes } from "../utils/sha256";
 import { ModelCardSchema, type ModelCard } from "./card";
 import { FraudModel } from "./fraud-model";
+import { margin } from "./trees";
 import { MAX_ONNX_BYTES, MAX_SIDE_FILE_BYTES, VERSION_PATTERN, type ModelFiles } from "./registry/interface";
 
 /** A gate a candidate model failed, and why. */
@@ -130,6 +131,9 @@ async function withModel(
     return refuse("reference", `served here, reference row ${worstRow} scores ${scores[worstRow]} where training recorded ${rows[worstRow]!.score} (off by ${worst.toExponential(2)}, more than ${REFERENCE_TOLERANCE})`);
   }
 
+  const disagreement = await treesDisagree(model, input, rows.length, width);
+  if (disagreement) return refuse("onnx", disagreement);
+
   if (live) {
     for (const [metric, higherIsBetter] of Object.entries(QUALITY_METRICS)) {
       const [candidate, liveValue] = [card.metrics[metric], live.metrics[metric]];
@@ -139,6 +143,33 @@ async function withModel(
     }
   }
   return result;
+}
+
+/**
+ * The reasons explain a score from the trees read out of the ONNX bytes (src/model/trees.ts); those trees must be
+ * the model ONNX Runtime runs. Compared on the reference rows and on probes of them with one column missing (NaN)
+ * each — the missing-value branches reference rows rarely take — within REFERENCE_TOLERANCE. A graph whose output
+ * is not what its trees compute (another output named in the card, attributes the reader does not know) fails.
+ */
+async function treesDisagree(model: FraudModel, reference: Float32Array, n: number, width: number): Promise<string | undefined> {
+  const probes = new Float32Array(n * width);
+  probes.set(reference);
+  for (let i = 0; i < n; i++) probes[i * width + (i % width)] = Number.NaN;
+  for (const [rows, what] of [[reference, "reference row"], [probes, "probe (reference row with one column missing)"]] as const) {
+    let scores: Float32Array;
+    try {
+      scores = await model.score(rows);
+    } catch (e) {
+      return `ONNX Runtime Web cannot score a ${what}: ${firstLine(e)}`;
+    }
+    for (let i = 0; i < n; i++) {
+      const fromTrees = 1 / (1 + Math.exp(-margin(model.trees, rows, i * width)));
+      if (!(Math.abs(fromTrees - scores[i]!) <= REFERENCE_TOLERANCE)) {
+        return `the trees the reasons read do not compute what ONNX Runtime does: ${what} ${i} scores ${scores[i]} in ORT, ${fromTrees} from the trees`;
+      }
+    }
+  }
+  return undefined;
 }
 
 function safeJson(text: string): unknown {

@@ -59,8 +59,7 @@ const KIND_ORDER = new Map(LIST_KINDS.map((k, i) => [k, i]));
  * time is skipped and reported; rules of stages after the deciding one are not run.
  */
 export function decideWithPolicy(score: number, card: ModelCard["thresholds"], view: PolicyView | undefined, inputs: PolicyInputs, now: number): PolicyOutcome {
-  const thresholds = view?.thresholds ?? card;
-  const model = decide(score, thresholds);
+  const model = decide(score, view?.thresholds ?? card);
   const live = (e: ListEntry) => e.expires_at === undefined || Date.parse(e.expires_at) > now;
   const entries: ListEntry[] = [];
   for (const p of inputs.probes) {
@@ -96,9 +95,8 @@ export function decideWithPolicy(score: number, card: ModelCard["thresholds"], v
     for (const r of rules) if (r.rule.action === stage && matches(r)) hits.push({ type: "rule", rule: r.rule });
     const hit = hits.find((h) => (h.type === "list" ? h.entry.action : h.rule.action) === stage);
     if (hit) decided = { by: hit, stage };
-    else if (stage === "block" && score >= thresholds.decline) decided = { by: "model", stage };
-    // A score that is not a number is a failed model: reviewed, never approved (comparisons with NaN are false).
-    else if (stage === "review" && (score >= thresholds.review || !Number.isFinite(score))) decided = { by: "model", stage };
+    // The model's own decision (decide: the thresholds, and a NaN score reviewed) is its stage's default rule.
+    else if (stage !== "allow" && DECISION_OF[stage] === model.decision) decided = { by: "model", stage };
   }
   const base = { risk_level: model.risk_level, hits, request3ds, ruleErrors };
   if (!decided) return { ...base, decision: "approve", decision_source: "model" };

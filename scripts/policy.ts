@@ -18,6 +18,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { isMain, runMain } from "./cli";
+import type { ListEntry, Rule } from "../src/schemas/policy";
 import { DEMO_SECRET_KEY } from "./seed-demo";
 
 interface Problem {
@@ -141,21 +142,8 @@ export async function policyCommand(argv: string[], env: NodeJS.ProcessEnv = pro
   }
 }
 
-interface Entry {
-  id: string;
-  kind: string;
-  value: string;
-  action: string;
-  note?: string;
-  expires_at?: string;
-}
-interface RuleView {
-  id: string;
-  name: string;
-  action: string;
-  expression: string;
-  enabled: boolean;
-}
+type Entry = ListEntry;
+type RuleView = Rule;
 
 const entryLine = (e: Entry) => `${e.id}  ${e.action.padEnd(6)} ${e.kind} ${e.value}${e.expires_at ? `  until ${e.expires_at}` : ""}${e.note ? `  "${e.note}"` : ""}`;
 const ruleLine = (r: RuleView) => `${r.id}  ${r.action.padEnd(11)} ${r.enabled ? "" : "(disabled) "}"${r.name}": ${r.expression}`;

@@ -1,16 +1,9 @@
 import { SELF } from "cloudflare:test";
 import { BASE, bearer, postJson } from "../helpers";
 import { TEST_SECRET_KEY } from "../auth/keys";
+import type { ListEntry } from "../../../src/schemas/policy";
 
-export interface Entry {
-  id: string;
-  kind: string;
-  value: string;
-  action: string;
-  note?: string;
-  expires_at?: string;
-  created_by: string;
-}
+export type Entry = ListEntry;
 
 export interface Scored {
   decision: string;

@@ -38,6 +38,18 @@ describe("policy belongs to its merchant, and only secret keys with the policy s
     expect((await score(transaction({ card: { fingerprint: card } }))).decision_source).toBe("list");
   });
 
+  it("one merchant's rules and thresholds never decide another's scores (each isolate caches policy per merchant)", async () => {
+    const customer = unique("cus");
+    const res = await call("POST", "/v1/rules", OTHER_SECRET_KEY, { name: "theirs", expression: `tx.customer_id == "${customer}"`, action: "block" });
+    expect(res.status).toBe(201);
+    expect(await score(transaction({ merchant: { id: "m_other" }, customer: { id: customer } }), OTHER_SECRET_KEY)).toMatchObject({ decision: "decline", decision_source: "rule" });
+    const mine = await score(transaction({ customer: { id: customer } }));
+    expect(mine.decision_source).toBe("model");
+    expect(mine.policy?.hits).toEqual([]);
+    const rules = await (await call("GET", "/v1/rules")).json<{ rules: { name: string }[] }>();
+    expect(rules.rules.map((r) => r.name)).not.toContain("theirs");
+  });
+
   it("an allow entry of one merchant does not let a card through another's block", async () => {
     const card = unique("card_fp");
     await addEntry({ kind: "card_fingerprint", value: card, action: "allow" }, OTHER_SECRET_KEY);

@@ -14,7 +14,10 @@ import type { AppEnv, Services } from "./http/env";
 import { registerSecuritySchemes } from "./http/key-access";
 import { onError, validationHook } from "./http/on-error";
 import { recordFailures } from "./http/record-failures";
-import { defaultModel } from "./model/default-model";
+import { ObservationLog } from "./analytics/observations";
+import { BUNDLED_VERSION, defaultModel } from "./model/default-model";
+import { ModelPool } from "./model/pool";
+import { RoutingView } from "./model/routing-view";
 import { modelArtifactsFrom } from "./model/registry/from-config";
 import { registerEntity } from "./routes/entity";
 import { registerHealth } from "./routes/health";
@@ -22,6 +25,7 @@ import { registerMetrics } from "./routes/metrics";
 import { registerModel } from "./routes/model";
 import { registerPolicy } from "./routes/policy";
 import { registerAdminModels } from "./routes/admin/models";
+import { registerAdminRouting } from "./routes/admin/routing";
 import { registerRoot } from "./routes/root";
 import { registerScore, scoreRoute } from "./routes/score";
 import { registerScoreBatch } from "./routes/score-batch";
@@ -41,14 +45,22 @@ export function servicesFor(env: Bindings): Services {
   if (!s) {
     const config = configFrom(env);
     const limiter = rateLimiterFrom(config);
-    const { store, policy } = storesFrom(config);
+    const { store, policy, routing: routingStore } = storesFrom(config);
+    const modelArtifacts = modelArtifactsFrom(config, env.MODELS);
+    const models = new ModelPool(defaultModel, BUNDLED_VERSION, modelArtifacts);
+    const routing = new RoutingView(BUNDLED_VERSION);
     s = {
       config,
-      model: defaultModel,
+      // The live model as this isolate holds it; until then (or without a registry) the bundled one.
+      model: async () => models.ready(routing.current().live) ?? models.fallback(),
+      models,
+      routing,
+      routingStore,
+      observations: new ObservationLog(),
       store,
       policy,
       policyViews: new PolicyViews(),
-      modelArtifacts: modelArtifactsFrom(config, env.MODELS),
+      modelArtifacts,
       auth: keyAuthFrom(config),
       limiter,
       counters: { storeErrors: 0, ruleErrors: 0 },
@@ -87,6 +99,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerScore(app);
   registerScoreBatch(app);
   registerPolicy(app);
+  registerAdminRouting(app);
   registerAdminModels(app);
   registerEntity(app);
   registerMetrics(app);

@@ -31,6 +31,8 @@ export function demoPoints(n: number, card: ModelCard, now: number, minutes = 60
       latency_ms: Math.exp(1 + rand() * 1.5 + (rand() < 0.02 ? 2 : 0)),
       amount_usd: Math.round(Math.exp(2 + rand() * 4) * 100) / 100,
       features: KEY_FEATURES.map(() => rand() * 8),
+      model_role: "live",
+      shadows: [],
     };
     const [point] = toDataPoints([record], card.baselines.score.edges);
     return { ...point!, timestamp: now - rand() * minutes * 60_000 };

@@ -16,6 +16,10 @@ export interface DecisionRecord {
   amount_usd: number;
   /** Values of KEY_FEATURES in order, or null when not computed. */
   features: readonly number[] | null;
+  /** Why the deciding model decided ("" for a failure). */
+  model_role: string;
+  /** What the shadow models scored the same row (at most MAX_SHADOWS). */
+  shadows: readonly { version: string; score: number }[];
 }
 
 /** A data point as this module writes it: always one string index, every blob and double present. */
@@ -94,7 +98,17 @@ function groupBy(records: readonly DecisionRecord[], indexOf: (r: DecisionRecord
 }
 
 function blobsOf(r: DecisionRecord): Record<BlobName, string> {
-  return { decision: r.decision, model_version: r.model_version, colo: r.colo, country: r.country, channel: r.channel, degraded: r.degraded };
+  return {
+    decision: r.decision,
+    model_version: r.model_version,
+    colo: r.colo,
+    country: r.country,
+    channel: r.channel,
+    degraded: r.degraded,
+    model_role: r.model_role,
+    shadow1_version: r.shadows[0]?.version ?? "",
+    shadow2_version: r.shadows[1]?.version ?? "",
+  };
 }
 
 function pointOf(members: readonly DecisionRecord[], merchant: string, blobs: Record<BlobName, string>): DecisionPoint {
@@ -108,6 +122,8 @@ function pointOf(members: readonly DecisionRecord[], merchant: string, blobs: Re
     weight: n,
     features_recorded: single ? 1 : 0,
     ...(Object.fromEntries(KEY_FEATURES.map((f, i) => [f, single?.[i] ?? 0])) as Record<(typeof KEY_FEATURES)[number], number>),
+    shadow1_score: mean((r) => r.shadows[0]?.score ?? 0),
+    shadow2_score: mean((r) => r.shadows[1]?.score ?? 0),
   };
   return {
     // AE limits an index to 96 bytes; merchant ids are at most 128 characters (schemas/transaction.ts).

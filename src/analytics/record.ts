@@ -13,7 +13,12 @@ const KEY_COLUMNS = KEY_FEATURES.map((f) => FEATURE_NAMES.indexOf(f));
  * first scored). The country is the shopper's network country as the features see it; the amount is in USD so
  * sums across currencies mean something. Key features are read from the row the model scored.
  */
-export function decisionRecords(items: readonly StoreItem[], outcomes: readonly ItemOutcome[], degraded: readonly Degradation[]): DecisionRecord[] {
+export function decisionRecords(
+  items: readonly StoreItem[],
+  outcomes: readonly ItemOutcome[],
+  degraded: readonly Degradation[],
+  shadows: readonly (readonly { version: string; score: number }[])[] = [],
+): DecisionRecord[] {
   return outcomes.flatMap((o, i): DecisionRecord[] => {
     if (o.kind !== "scored") return [];
     const { input } = items[i]!;
@@ -31,6 +36,8 @@ export function decisionRecords(items: readonly StoreItem[], outcomes: readonly 
         latency_ms: o.result.timings.total_ms,
         amount_usd: event.amount / 100,
         features: KEY_COLUMNS.map((c) => o.features[c]!),
+        model_role: o.result.model.role ?? "live",
+        shadows: shadows[i] ?? [],
       },
     ];
   });
@@ -50,6 +57,8 @@ export function failureRecord(merchant: string, latencyMs: number, colo: string 
     latency_ms: latencyMs,
     amount_usd: 0,
     features: null,
+    model_role: "",
+    shadows: [],
   };
 }
 
@@ -65,8 +74,9 @@ export async function recordRun(
   model: () => Promise<{ card: { baselines: { score: { edges: number[] } } } }>,
   items: readonly StoreItem[],
   run: Pick<ScoreRun, "outcomes" | "degraded">,
+  shadows: readonly (readonly { version: string; score: number }[])[] = [],
 ): Promise<void> {
-  const records = decisionRecords(items, run.outcomes, run.degraded);
+  const records = decisionRecords(items, run.outcomes, run.degraded, shadows);
   if (records.length === 0) return;
   const { card } = await model();
   writeDecisions(writer, records, card.baselines.score.edges);

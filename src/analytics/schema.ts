@@ -8,7 +8,19 @@ import { FEATURES } from "../features";
  */
 export const AE_DATASET = "fraud_decisions";
 
-export const BLOBS = ["decision", "model_version", "colo", "country", "channel", "degraded"] as const;
+export const BLOBS = [
+  "decision",
+  "model_version",
+  "colo",
+  "country",
+  "channel",
+  "degraded",
+  /** Why the deciding model decided: live, challenger, pinned, fallback (src/schemas/score.ts). */
+  "model_role",
+  /** The shadow models that scored the same row after the answer ("" when none); their scores are shadowN_score. */
+  "shadow1_version",
+  "shadow2_version",
+] as const;
 export type BlobName = (typeof BLOBS)[number];
 
 /**
@@ -27,6 +39,9 @@ export const DOUBLES = [
   /** 1 when the key features below are this transaction's own values; 0 on aggregated points (no single value). */
   "features_recorded",
   ...KEY_FEATURES,
+  /** The shadows' scores of the same row (mean on aggregated points, whose shadow versions are one per point); 0 when none. */
+  "shadow1_score",
+  "shadow2_score",
 ] as const;
 export type DoubleName = (typeof DOUBLES)[number];
 

@@ -5,6 +5,7 @@ import type { Bindings, Config } from "../config";
 import type { PipelineDeps } from "../pipeline/deps";
 import type { PolicyStore } from "../store/policy/interface";
 import type { ModelArtifacts } from "../model/registry/interface";
+import type { RoutingStore } from "../store/routing/interface";
 import type { Degradation } from "../schemas/score";
 
 /** The backends a request uses, built once per isolate from its bindings by the app (src/app.ts). */
@@ -17,6 +18,8 @@ export interface Services extends PipelineDeps {
   policy: PolicyStore;
   /** Published model versions (docs/models.md). */
   modelArtifacts: ModelArtifacts;
+  /** Which versions serve traffic, as the operator changes it (the scores read it through `store`). */
+  routingStore: RoutingStore;
   /** The exporter's metrics snapshot (docs/metrics.md). */
   metrics: SnapshotStore;
 }

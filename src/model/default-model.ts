@@ -9,6 +9,9 @@ import { FraudModel } from "./fraud-model";
  */
 let loading: Promise<FraudModel> | undefined;
 
+/** The bundled model's version: what the routing names it by. */
+export const BUNDLED_VERSION: string = card.version;
+
 export function defaultModel(): Promise<FraudModel> {
   loading ??= FraudModel.load(bytes, card).catch((e: unknown) => {
     loading = undefined;

@@ -3,6 +3,25 @@ import { recordRun } from "../analytics/record";
 import type { ScoreRun } from "../schemas/outcome";
 import type { StoreItem } from "../store/interface";
 import type { PipelineDeps } from "./deps";
+import type { ShadowScore } from "./shadows";
+import type { ObservationLog } from "../analytics/observations";
+
+/** Each fresh decision with the scores of every model that saw it, for the A/B report. */
+function observe(log: ObservationLog, items: readonly StoreItem[], run: ScoreRun, shadows: readonly ShadowScore[][]): void {
+  const at = Date.now();
+  run.outcomes.forEach((o, i) => {
+    if (o.kind !== "scored") return;
+    const { result } = o;
+    log.add({
+      at,
+      merchant: items[i]!.input.tx.merchant.id,
+      transaction_id: result.transaction_id,
+      decision: result.decision,
+      model: { version: result.model.version, role: result.model.role ?? "live", score: result.score },
+      shadows: (shadows[i] ?? []).map((s) => ({ version: s.version, score: Math.round(s.score * 1e6) / 1e6 })),
+    });
+  });
+}
 
 /**
  * Work that follows a decision without delaying it (`waitUntil`): decision data points for Analytics Engine,
@@ -25,8 +44,24 @@ async function releaseTwice(deps: PipelineDeps, items: readonly StoreItem[]): Pr
   await release();
 }
 
-export function afterResponse(items: readonly StoreItem[], run: ScoreRun, deps: PipelineDeps, waitUntil: (work: Promise<unknown>) => void, opts: { release: boolean }): void {
-  waitUntil(recordRun(deps.analytics, deps.model, items, run).catch((e: unknown) => console.error("analytics: recording failed", e)));
+export function afterResponse(
+  items: readonly StoreItem[],
+  run: ScoreRun,
+  deps: PipelineDeps,
+  waitUntil: (work: Promise<unknown>) => void,
+  opts: { release: boolean; shadows?: Promise<ShadowScore[][]> },
+): void {
+  // Shadow scores are recorded beside the decision; a shadow that fails costs its scores, never the record.
+  const shadows = (opts.shadows ?? Promise.resolve([])).catch((e: unknown) => {
+    console.warn("shadow scoring failed", e instanceof Error ? e.message : e);
+    return [] as ShadowScore[][];
+  });
+  waitUntil(
+    shadows.then((s) => {
+      observe(deps.observations, items, run, s);
+      return recordRun(deps.analytics, deps.model, items, run, s);
+    }).catch((e: unknown) => console.error("analytics: recording failed", e)),
+  );
   waitUntil(raiseAlerts(deps.alerts, items, run.outcomes));
   if (opts.release) {
     waitUntil(releaseTwice(deps, items));

@@ -1,13 +1,22 @@
 import type { AlertRuntime } from "../alerts/runtime";
+import type { ObservationLog } from "../analytics/observations";
 import type { AnalyticsWriter } from "../analytics/writer/interface";
 import type { FraudModel } from "../model/fraud-model";
+import type { ModelPool } from "../model/pool";
+import type { RoutingView } from "../model/routing-view";
 import type { PolicyViews } from "../policy";
 import type { FeatureStore } from "../store/interface";
 
 /** The backends a decision uses. The app builds them once per isolate (src/app.ts); any entry point passes them in. */
 export interface PipelineDeps {
-  /** The model, loaded once per isolate. */
+  /** The live model as this isolate knows it (the bundled one until the routing names another it holds). */
   model: () => Promise<FraudModel>;
+  /** The models this isolate holds: the bundled one and the routed versions, loaded from the registry (docs/models.md). */
+  models: ModelPool;
+  /** The model routing, refreshed by each score's round trip. */
+  routing: RoutingView;
+  /** Recent decisions with their shadow scores, for the A/B report (src/analytics/observations.ts). */
+  observations: ObservationLog;
   store: FeatureStore;
   /** High-risk decisions → Kafka, with the Redis spill (docs/alerts.md). */
   alerts: AlertRuntime;

@@ -1,5 +1,6 @@
 import { NotConfiguredError } from "../errors/not-configured";
-import { FEATURE_COUNT } from "../features";
+import { FEATURE_COUNT, type ScoringInput } from "../features";
+import type { FraudModel } from "../model/fraud-model";
 import { loadModel } from "../model/load";
 import { decideWithPolicy, listProbes, networkOf, parseListEntry, ruleContext, testCard, type PolicyHit, type PolicyOutcome, type PolicyView } from "../policy";
 import type { ItemOutcome, ScoreRun } from "../schemas/outcome";
@@ -7,12 +8,17 @@ import type { ListEntry } from "../schemas/policy";
 import { DEGRADATIONS, type Degradation, type ScoreResult } from "../schemas/score";
 import { referenceVector } from "../scoring/reasons";
 import { scoreRows } from "../scoring/score-rows";
-import type { RecordOutcome, StoreItem } from "../store/interface";
+import type { Routing } from "../schemas/routing";
+import type { Reason } from "../scoring/reasons";
+import type { EntityStates, RecordOutcome, StoreItem } from "../store/interface";
 import type { PolicyQuery, PolicyReply } from "../store/policy/interface";
+import type { RoutingQuery, RoutingReply } from "../store/routing/interface";
 import { roundMs, round6 } from "../utils/round";
 import { afterResponse } from "./after-response";
 import { featureRows } from "./rows";
 import type { PipelineDeps } from "./deps";
+import { chooseModels, warmRouted, type Chosen } from "./models";
+import { scoreShadows, type ShadowScore } from "./shadows";
 
 /**
  * THE path of a decision — every entry point (POST /v1/score, /v1/score/batch, and later a stream consumer or a
@@ -38,7 +44,8 @@ export interface RunOptions {
 }
 
 export async function runDecisions(items: readonly StoreItem[], deps: PipelineDeps, opts: RunOptions): Promise<ScoreRun> {
-  const model = await loadModel(deps.model);
+  // Without even the bundled model there is nothing honest to answer: a 503 before anything is recorded.
+  await loadModel(() => deps.models.fallback());
   const degraded: Degradation[] = [];
   const merchant = oneMerchant(items);
   const probes = items.map((item) => listProbes(item.input.tx, item.input.edge, item.source === "secret"));
@@ -46,24 +53,27 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
     merchant === undefined || deps.store.kind === "not_configured"
       ? undefined
       : { merchant, knownVersion: deps.policyViews.known(merchant), fieldsPerItem: probes.map((p) => p.map((x) => x.field)) };
-  const { records, policy, failed } = await recordAndLookup(items, query, deps, degraded);
+  const routingQuery = deps.store.kind === "not_configured" ? undefined : { known: deps.routing.known() };
+  const { records, policy, routing: routingReply, failed } = await recordAndLookup(items, query, routingQuery, deps, degraded);
   const view = policyView(merchant, query, policy, deps, degraded);
   const found = entriesOf(policy);
+  const routing = routingOf(routingReply, deps, opts.waitUntil);
 
   const fresh = items.flatMap((_item, i) => (records[i]!.kind === "recorded" ? [i] : []));
-  const rows = featureRows(
+  const chosen = await chooseModels(fresh.map((i) => items[i]!), routing, deps.models, degraded, opts.waitUntil);
+  const { rows, scores, reasons, modelMs } = await scoreByModel(
     fresh.map((i) => ({ input: items[i]!.input, states: (records[i] as Extract<RecordOutcome, { kind: "recorded" }>).states })),
+    chosen,
     degraded.includes("features"),
-    referenceVector(model.card),
+    deps,
   );
-  const { scores, reasons, modelMs } = await scoreRows(model, rows);
 
-  const modelInfo = { id: model.card.id, version: model.card.version };
   const totalMs = performance.now() - opts.startedAt;
   const scored = new Map<number, Extract<ItemOutcome, { kind: "scored" }>>();
   fresh.forEach((i, r) => {
     const score = scores[r]!;
     const item = items[i]!;
+    const { model, role } = chosen[r]!;
     const trusted = item.source === "secret";
     const { ip } = networkOf(item.input.tx, item.input.edge, trusted);
     const outcome = withTestCard(
@@ -87,7 +97,7 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
       ...(outcome.request3ds && { request_3ds: true }),
       ...(trusted && view && { policy: policyOf(view, outcome) }),
       reasons: reasons[r]!,
-      model: modelInfo,
+      model: { id: model.card.id, version: model.card.version, role },
       timings: { total_ms: roundMs(totalMs), model_ms: roundMs(modelMs) },
       degraded: [...degraded],
     };
@@ -101,9 +111,81 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
     if (record.kind === "mismatch") return { kind: "conflict", transactionId: item.input.tx.transaction_id };
     return scored.get(i)!;
   });
-  const run = withDegradations({ outcomes, degraded, modelMs, model: modelInfo }, await opts.degradations);
-  afterResponse(items, run, deps, opts.waitUntil, { release: failed });
+  const live = deps.models.ready(routing.live) ?? (await deps.models.fallback());
+  const run = withDegradations({ outcomes, degraded, modelMs, model: { id: live.card.id, version: live.card.version } }, await opts.degradations);
+  // The shadows score the same rows after the answer; analytics waits for their scores to record them beside it.
+  const shadows = routing.shadows.length > 0 && fresh.length > 0 ? scoreShadows(routing.shadows, rows, FEATURE_COUNT, deps.models) : undefined;
+  afterResponse(items, run, deps, opts.waitUntil, { release: failed, ...(shadows && { shadows: shadows.then((perRow) => spread(perRow, fresh, items.length)) }) });
   return run;
+}
+
+/**
+ * The model stage's scoring half: each deciding model scores its own items' rows in one call (a run is usually
+ * one model; a challenger's share makes two), with its own training reference standing in for behaviour the store
+ * could not give. Returns everything in the run's fresh-item order: the rows (what rules, shadows and analytics
+ * read), scores and reasons.
+ */
+async function scoreByModel(
+  entries: { input: ScoringInput; states: EntityStates }[],
+  chosen: readonly Chosen[],
+  neutral: boolean,
+  deps: PipelineDeps,
+): Promise<{ rows: Float32Array; scores: Float32Array; reasons: Reason[][]; modelMs: number }> {
+  const groups = new Map<FraudModel, number[]>();
+  chosen.forEach((c, r) => {
+    const g = groups.get(c.model);
+    if (g) g.push(r);
+    else groups.set(c.model, [r]);
+  });
+  if (groups.size <= 1) {
+    const model = chosen[0]?.model ?? (await deps.models.fallback());
+    const rows = featureRows(entries, neutral, referenceVector(model.card));
+    return { rows, ...(await leased(deps, model, () => scoreRows(model, rows))) };
+  }
+  const rows = new Float32Array(entries.length * FEATURE_COUNT);
+  const scores = new Float32Array(entries.length);
+  const reasons: Reason[][] = new Array(entries.length);
+  let modelMs = 0;
+  for (const [model, at] of groups) {
+    const own = featureRows(at.map((r) => entries[r]!), neutral, referenceVector(model.card));
+    const out = await leased(deps, model, () => scoreRows(model, own));
+    at.forEach((r, k) => {
+      rows.set(own.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT), r * FEATURE_COUNT);
+      scores[r] = out.scores[k]!;
+      reasons[r] = out.reasons[k]!;
+    });
+    modelMs += out.modelMs;
+  }
+  return { rows, scores, reasons, modelMs };
+}
+
+/** A model in use is never released by the pool's cap until its call is done. */
+async function leased<T>(deps: PipelineDeps, model: FraudModel, call: () => Promise<T>): Promise<T> {
+  deps.models.lease(model);
+  try {
+    return await call();
+  } finally {
+    deps.models.unlease(model);
+  }
+}
+
+/** Per-fresh-row shadow scores, placed at their items' positions (other items: none). */
+function spread(perRow: ShadowScore[][], fresh: readonly number[], n: number): ShadowScore[][] {
+  const out: ShadowScore[][] = Array.from({ length: n }, () => []);
+  fresh.forEach((i, r) => (out[i] = perRow[r]!));
+  return out;
+}
+
+/**
+ * The model routing as of this run: the reply's (read in the same round trip as the behaviour), or the one held
+ * when the round trip failed or there is no store. A changed stamp warms the versions it names.
+ */
+function routingOf(reply: RoutingReply | undefined, deps: PipelineDeps, waitUntil: (p: Promise<unknown>) => void): Routing {
+  if (!reply) return deps.routing.current();
+  const before = deps.routing.stamp();
+  const routing = deps.routing.update(reply);
+  if (deps.routing.stamp() !== before) warmRouted(routing, deps.models, waitUntil);
+  return routing;
 }
 
 /**
@@ -113,13 +195,14 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
 async function recordAndLookup(
   items: readonly StoreItem[],
   query: PolicyQuery | undefined,
+  routing: RoutingQuery | undefined,
   deps: PipelineDeps,
   degraded: Degradation[],
-): Promise<{ records: RecordOutcome[]; policy?: PolicyReply; failed: boolean }> {
+): Promise<{ records: RecordOutcome[]; policy?: PolicyReply; routing?: RoutingReply; failed: boolean }> {
   let failed = false;
   try {
-    const reply = await deps.store.recordAndLookup([...items], query);
-    return { records: reply.outcomes, ...(reply.policy && { policy: reply.policy }), failed };
+    const reply = await deps.store.recordAndLookup([...items], query, routing);
+    return { records: reply.outcomes, ...(reply.policy && { policy: reply.policy }), ...(reply.routing && { routing: reply.routing }), failed };
   } catch (e) {
     // A deployment without a store chose to score without behaviour: not an outage to count or log.
     if (!(e instanceof NotConfiguredError)) {

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { ProblemSchema } from "../errors/problem";
 import { LIST_ACTIONS, LIST_KINDS, RULE_ACTIONS } from "./policy";
+import { MODEL_ROLES } from "./routing";
 
 export const ReasonSchema = z
   .object({
@@ -13,7 +14,11 @@ export const ReasonSchema = z
   })
   .openapi("Reason");
 
-export const DEGRADATIONS = ["features", "rate_limit", "alerts", "policy"] as const;
+export const DEGRADATIONS = ["features", "rate_limit", "alerts", "policy", "model_registry"] as const;
+
+/** MODEL_ROLES (src/schemas/routing.ts), and the model that stood in for one that could not be loaded. */
+export const MODEL_ANSWER_ROLES = [...MODEL_ROLES, "fallback"] as const;
+export type ModelAnswerRole = (typeof MODEL_ANSWER_ROLES)[number];
 
 export const DECISION_SOURCES = ["model", "list", "rule", "test_mode"] as const;
 
@@ -63,10 +68,19 @@ export const ScoreResultSchema = z
       .optional()
       .openapi({ description: "Secret keys only (a checkout page is never told which list a shopper is on): what the merchant's policy matched" }),
     reasons: z.array(ReasonSchema),
-    model: z.object({ id: z.string(), version: z.string() }),
+    model: z
+      .object({
+        id: z.string(),
+        version: z.string(),
+        role: z.enum(MODEL_ANSWER_ROLES).optional().openapi({
+          description:
+            "Why this model decided (docs/models.md): `live`; `challenger` (this shopper is in the challenger's share); `pinned` (the merchant is pinned to this version); `fallback` (the routed model could not be loaded, see `degraded`). Absent on answers stored before routing existed.",
+        }),
+      })
+      .openapi({ description: "The model that decided" }),
     timings: z.object({ total_ms: z.number(), model_ms: z.number() }),
     degraded: z.array(z.enum(DEGRADATIONS)).openapi({
-      description: "Dependencies that failed while scoring; the decision was made without them (e.g. `features`: behavioural state unavailable, neutral values used; `policy`: the merchant's lists could not be read, the last known ranges and thresholds were used).",
+      description: "Dependencies that failed while scoring; the decision was made without them (e.g. `features`: behavioural state unavailable, neutral values used; `policy`: the merchant's lists could not be read, the last known ranges and thresholds were used; `model_registry`: the model routed to could not be loaded, the live or bundled model decided).",
     }),
     replayed: z.boolean().optional().openapi({ description: "true when this is the stored answer to an earlier request with the same transaction id / idempotency key" }),
   })
@@ -96,7 +110,7 @@ export type BatchItem = z.infer<typeof BatchItemSchema>;
 export const BatchResponseSchema = z
   .object({
     results: z.array(BatchItemSchema),
-    model: z.object({ id: z.string(), version: z.string() }),
+    model: z.object({ id: z.string(), version: z.string() }).openapi({ description: "The live model; each result names the model that decided it" }),
     timings: z.object({ total_ms: z.number(), model_ms: z.number() }),
     degraded: z.array(z.enum(DEGRADATIONS)),
   })

@@ -8,6 +8,10 @@ import { NotConfiguredPolicyStore } from "./policy/not-configured";
 import { RedisPolicyStore } from "./policy/redis";
 import { RedisFeatureStore } from "./redis";
 import { upstashFrom } from "./upstash";
+import type { RoutingStore } from "./routing/interface";
+import { MemoryRoutingStore } from "./routing/memory";
+import { NotConfiguredRoutingStore } from "./routing/not-configured";
+import { RedisRoutingStore } from "./routing/redis";
 
 /** The feature store the configuration names (config.ts BACKENDS). */
 export function featureStoreFrom(config: Config): FeatureStore {
@@ -15,18 +19,20 @@ export function featureStoreFrom(config: Config): FeatureStore {
 }
 
 /**
- * The feature store and the policy store the configuration names, over the same backend: a score's round trip
- * reads the policy the policy store writes.
+ * The feature store, the policy store and the model routing store the configuration names, over the same
+ * backend: a score's round trip reads the policy and the routing the other two write.
  */
-export function storesFrom(config: Config): { store: FeatureStore; policy: PolicyStore } {
+export function storesFrom(config: Config): { store: FeatureStore; policy: PolicyStore; routing: RoutingStore } {
   if (config.BACKENDS === "memory") {
     const store = new MemoryFeatureStore();
-    return { store, policy: new MemoryPolicyStore(store.policy) };
+    return { store, policy: new MemoryPolicyStore(store.policy), routing: new MemoryRoutingStore(store.routing) };
   }
   const redis = upstashFrom(config);
-  if (!redis) return { store: new NotConfiguredFeatureStore(), policy: new NotConfiguredPolicyStore() };
+  if (!redis) return { store: new NotConfiguredFeatureStore(), policy: new NotConfiguredPolicyStore(), routing: new NotConfiguredRoutingStore() };
+  const operator = { ...redis, timeoutMs: Math.max(config.REDIS_TIMEOUT_MS, 2_000) };
   return {
     store: new RedisFeatureStore({ ...redis, timeoutMs: config.REDIS_TIMEOUT_MS }),
-    policy: new RedisPolicyStore({ ...redis, timeoutMs: Math.max(config.REDIS_TIMEOUT_MS, 2_000) }),
+    policy: new RedisPolicyStore(operator),
+    routing: new RedisRoutingStore(operator),
   };
 }

@@ -1,6 +1,7 @@
 import type { EntityKind, EntityState, ScoringInput } from "../features";
 import type { Ping } from "../schemas/health";
 import type { PolicyQuery, PolicyReply } from "./policy/interface";
+import type { RoutingQuery, RoutingReply } from "./routing/interface";
 
 /**
  * Where behavioural state lives. `recordAndLoad` is the one round trip of a score: for every transaction (in
@@ -41,12 +42,17 @@ export interface RecordReply {
   outcomes: RecordOutcome[];
   /** Present when a policy query was sent. */
   policy?: PolicyReply;
+  /** Present when a routing query was sent: the model routing's stamp (src/store/routing). */
+  routing?: RoutingReply;
 }
 
 export interface FeatureStore {
   readonly kind: "redis" | "memory" | "not_configured";
-  /** The score's one round trip: records the items and, in the same call, looks their values up in the policy. */
-  recordAndLookup(items: StoreItem[], policy: PolicyQuery | undefined): Promise<RecordReply>;
+  /**
+   * The score's one round trip: records the items and, in the same call, looks their values up in the policy and
+   * reads the model routing's stamp.
+   */
+  recordAndLookup(items: StoreItem[], policy: PolicyQuery | undefined, routing?: RoutingQuery): Promise<RecordReply>;
   /** `recordAndLookup` without a policy lookup. */
   recordAndLoad(items: StoreItem[]): Promise<RecordOutcome[]>;
   /** Stores each answer under its idempotency key, while the reservation its score set is still there. */

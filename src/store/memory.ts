@@ -14,6 +14,8 @@ import {
 import { META_TTL_S } from "./keys";
 import type { PolicyQuery } from "./policy/interface";
 import { MemoryPolicyBook } from "./policy/memory";
+import type { RoutingQuery } from "./routing/interface";
+import { MemoryRoutingBook } from "./routing/memory";
 
 /**
  * Behavioural state in this isolate's memory (BACKENDS=memory: `npm run dev` without redis-server, the memory
@@ -51,6 +53,7 @@ export class MemoryFeatureStore implements FeatureStore {
   private readonly now: () => number;
   private readonly maxEntries: number;
   readonly policy: MemoryPolicyBook;
+  readonly routing = new MemoryRoutingBook();
 
   constructor(opts: MemoryStoreOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -62,9 +65,9 @@ export class MemoryFeatureStore implements FeatureStore {
     return items.map((item) => this.recordOne(item));
   }
 
-  async recordAndLookup(items: StoreItem[], query: PolicyQuery | undefined): Promise<RecordReply> {
+  async recordAndLookup(items: StoreItem[], query: PolicyQuery | undefined, routing?: RoutingQuery): Promise<RecordReply> {
     const outcomes = items.map((item) => this.recordOne(item));
-    return query ? { outcomes, policy: this.policy.lookup(query) } : { outcomes };
+    return { outcomes, ...(query && { policy: this.policy.lookup(query) }), ...(routing && { routing: this.routing.lookup(routing) }) };
   }
 
   private recordOne(item: StoreItem): RecordOutcome {

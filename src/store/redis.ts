@@ -30,6 +30,8 @@ import { META_TTL_S, eventsKey, idempotencyKey, metaKey } from "./keys";
 import type { PolicyQuery, PolicyReply } from "./policy/interface";
 import { policyKeys } from "./policy/layout";
 import { POLICY_LOOKUP_SCRIPT, RECORD_SCRIPT, RELEASE_SCRIPT, SAVE_SCRIPT } from "./record-script";
+import { ROUTING_KEY, type RoutingQuery, type RoutingReply } from "./routing/interface";
+import { ROUTING_READ_SCRIPT } from "./routing/scripts";
 import { upstashRedis, type UpstashConnection } from "./upstash";
 
 export interface RedisStoreOptions extends UpstashConnection {
@@ -45,6 +47,8 @@ type RawState = string[]; // [first, last, ...members]
 type RawReply = [RawOutcome[], RawState[]];
 /** POLICY_LOOKUP_SCRIPT's reply: version, entry per field, and when the version moved: range entries, rules, thresholds. */
 type RawPolicy = [string, (string | null)[], string[]?, string[]?, (string | null)?];
+/** ROUTING_READ_SCRIPT's reply: stamp, and the document when the stamp is not the one held. */
+type RawRouting = [string, string | null];
 
 /**
  * The most one record script call takes on. Its work — and so how long it holds the entities it names (and, on a
@@ -130,6 +134,7 @@ export class RedisFeatureStore implements FeatureStore {
   private readonly bulk = new Map<number, Redis>();
   private readonly scriptSha: Promise<string>;
   private readonly lookupSha: Promise<string>;
+  private readonly routingSha: Promise<string>;
   /** Whether this isolate's pipelines have loaded the scripts once (then they go by EVALSHA alone). */
   private scriptsLoaded = false;
 
@@ -139,6 +144,7 @@ export class RedisFeatureStore implements FeatureStore {
     // The SHA-1 Redis files a script under: what EVALSHA names.
     this.scriptSha = digestHex("SHA-1", RECORD_SCRIPT);
     this.lookupSha = digestHex("SHA-1", POLICY_LOOKUP_SCRIPT);
+    this.routingSha = digestHex("SHA-1", ROUTING_READ_SCRIPT);
     // After the answer nobody waits, but a lost write costs an idempotent answer or a double count: one retry.
     this.patient = upstashRedis({ ...opts, timeoutMs: opts.afterTimeoutMs ?? 3_000, retries: 1 });
     this.releaser = upstashRedis({ ...opts, timeoutMs: 1_000 });
@@ -150,51 +156,58 @@ export class RedisFeatureStore implements FeatureStore {
     return (await this.recordAndLookup(items, undefined)).outcomes;
   }
 
-  async recordAndLookup(items: StoreItem[], query: PolicyQuery | undefined): Promise<RecordReply> {
+  async recordAndLookup(items: StoreItem[], query: PolicyQuery | undefined, routing?: RoutingQuery): Promise<RecordReply> {
     if (items.length === 0) return { outcomes: [] };
     const chunks = chunk(items);
     const calls = chunks.map(callFor);
-    if (!query && calls.length === 1) return { outcomes: rebuild(chunks[0]!, calls[0]!.refs, await this.script.exec(calls[0]!.keys, calls[0]!.args)) };
-    // One HTTP request: the record calls, then — a script of its own, read-only, so a merchant's scores share its
-    // policy keys instead of queueing on them — one policy lookup per call's items (a Lua call takes a bounded
-    // number of arguments); the first lookup also brings the ranges, rules and thresholds if the version moved.
+    if (!query && !routing && calls.length === 1) return { outcomes: rebuild(chunks[0]!, calls[0]!.refs, await this.script.exec(calls[0]!.keys, calls[0]!.args)) };
+    // One HTTP request: the record calls, then — scripts of their own, read-only, so a merchant's scores share its
+    // policy keys (and every score the routing key) instead of queueing on them — one policy lookup per call's
+    // items (a Lua call takes a bounded number of arguments), the first also bringing the ranges, rules and
+    // thresholds if the version moved; then the model routing's stamp (and document, if it moved).
     const lookups = query ? lookupsFor(chunks, query) : [];
-    const replies = await this.pipelined(calls, lookups);
+    const reads: Read[] = [...lookups, ...(routing ? [{ routing: true as const, keys: [ROUTING_KEY], args: [routing.known === undefined ? "-" : String(routing.known)] }] : [])];
+    const replies = await this.pipelined(calls, reads);
     const outcomes = chunks.flatMap((items, c) => rebuild(items, calls[c]!.refs, replies.records[c]!));
-    return query ? { outcomes, policy: policyReply(lookups, replies.lookups) } : { outcomes };
+    return {
+      outcomes,
+      ...(query && { policy: policyReply(lookups, replies.reads.slice(0, lookups.length) as RawPolicy[]) }),
+      ...(routing && { routing: routingReply(replies.reads[lookups.length] as RawRouting) }),
+    };
   }
 
   /**
-   * The record calls and lookups in one pipeline. The scripts are loaded in the same pipeline the first time (a
+   * The record calls and the reads in one pipeline. The scripts are loaded in the same pipeline the first time (a
    * pipeline cannot fall back from EVALSHA to EVAL) and after a NOSCRIPT (Redis restarted): a call that found no
    * script did nothing, so sending it again with the script loaded records it once.
    */
-  private async pipelined(calls: Call[], lookups: Lookup[]): Promise<{ records: RawReply[]; lookups: RawPolicy[] }> {
-    const [recordSha, lookupSha] = await Promise.all([this.scriptSha, this.lookupSha]);
-    const send = async (load: boolean, records: Call[], reads: Lookup[]) => {
+  private async pipelined(calls: Call[], reads: Read[]): Promise<{ records: RawReply[]; reads: unknown[] }> {
+    const [recordSha, lookupSha, routingSha] = await Promise.all([this.scriptSha, this.lookupSha, this.routingSha]);
+    const send = async (load: boolean, records: Call[], rs: Read[]) => {
       const p = this.bulkClient(Math.max(records.length, 1)).pipeline();
       if (load) {
         p.scriptLoad(RECORD_SCRIPT);
         p.scriptLoad(POLICY_LOOKUP_SCRIPT);
+        p.scriptLoad(ROUTING_READ_SCRIPT);
       }
       for (const c of records) p.evalsha(recordSha, c.keys, c.args);
-      for (const l of reads) p.evalshaRo(lookupSha, l.keys, l.args);
+      for (const r of rs) p.evalshaRo("routing" in r ? routingSha : lookupSha, r.keys, r.args);
       const out = (await p.exec({ keepErrors: true })) as { result: unknown; error?: string }[];
-      return out.slice(load ? 2 : 0);
+      return out.slice(load ? 3 : 0);
     };
     const noScript = (r: { error?: string }) => r.error?.includes("NOSCRIPT") === true;
-    let out = await send(!this.scriptsLoaded, calls, lookups);
+    let out = await send(!this.scriptsLoaded, calls, reads);
     if (out.slice(0, calls.length).some(noScript)) {
       if (!out.slice(0, calls.length).every(noScript)) throw new Error("feature store: some record calls ran and some found no script");
-      out = await send(true, calls, lookups);
+      out = await send(true, calls, reads);
     } else if (out.some(noScript)) {
-      // The records ran; only the lookups found no script: ask them again, alone.
-      out = [...out.slice(0, calls.length), ...(await send(true, [], lookups))];
+      // The records ran; only the reads found no script: ask them again, alone.
+      out = [...out.slice(0, calls.length), ...(await send(true, [], reads))];
     }
     const failed = out.find((r) => r.error !== undefined);
     if (failed) throw new Error(`feature store: ${failed.error!.split(" ")[0]}`);
     this.scriptsLoaded = true;
-    return { records: out.slice(0, calls.length).map((r) => r.result as RawReply), lookups: out.slice(calls.length).map((r) => r.result as RawPolicy) };
+    return { records: out.slice(0, calls.length).map((r) => r.result as RawReply), reads: out.slice(calls.length).map((r) => r.result) };
   }
 
   private bulkClient(calls: number): Redis {
@@ -261,6 +274,13 @@ function lookupsFor(chunks: StoreItem[][], query: PolicyQuery): Lookup[] {
     at += c.length;
     return { keys, args: [i === 0 ? String(query.knownVersion ?? "") : "-", ...fields] };
   });
+}
+
+/** A read-only script call of the pipeline: a policy lookup, or the routing's stamp. */
+type Read = Lookup | { routing: true; keys: string[]; args: string[] };
+
+function routingReply([stamp, doc]: RawRouting): RoutingReply {
+  return { stamp: Number(stamp), ...(doc && { doc }) };
 }
 
 /** The policy answer of a request: each field's hit from the lookup that asked for it, the contents from the first. */

@@ -30,6 +30,8 @@ export function record(rand: () => number, merchant: string, modelVersion: strin
     latency_ms: 0.5 + rand() * rand() * 40,
     amount_usd: Math.round(rand() * 50_000) / 100,
     features: KEY_FEATURES.map(() => rand() * 10 - 1),
+    model_role: "live",
+    shadows: [],
     ...overrides,
   };
 }

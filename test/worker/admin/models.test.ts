@@ -1,41 +1,14 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import card from "../../../models/fraud-gbdt.card.json";
-import onnx from "../../../models/fraud-gbdt.onnx";
-import reference from "../../../models/fraud-gbdt.reference.json";
 import { sha256HexOfBytes } from "../../../src/utils/sha256";
 import { TEST_ADMIN_TOKEN, TEST_METRICS_TOKEN } from "../auth/keys";
 import { BASE, getWithKey } from "../helpers";
+import { base64, bundledBytes as bytes, bundledCard as card, candidate, clone, publish, uniqueVersion as unique } from "./registry";
 
 interface Problem {
   code: string;
   errors?: { path: string; code: string; message: string }[];
 }
-
-const bytes = new Uint8Array(onnx as ArrayBuffer);
-const base64 = (b: Uint8Array) => {
-  let s = "";
-  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
-  return btoa(s);
-};
-const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
-const unique = () => `1.0.0-test.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-
-/** The bundled model under a version of its own: the same bytes, so every gate but the one a case breaks passes. */
-function candidate(version = unique()) {
-  const c = clone(card);
-  c.version = version;
-  const r = clone(reference);
-  r.model.version = version;
-  return { version, card: c, reference: r, onnx: bytes };
-}
-
-const publish = (v: { version: string; card: unknown; reference: unknown; onnx: Uint8Array }, token = TEST_ADMIN_TOKEN) =>
-  SELF.fetch(`${BASE}/v1/admin/models/${encodeURIComponent(v.version)}`, {
-    method: "PUT",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ onnx_base64: base64(v.onnx), card: v.card, reference: v.reference, report: "# report" }),
-  });
 
 const rejected = async (res: Response) => {
   expect(res.status).toBe(422);

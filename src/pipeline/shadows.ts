@@ -1,0 +1,39 @@
+import type { FraudModel } from "../model/fraud-model";
+import type { ModelPool } from "../model/pool";
+
+/** What a shadow model said of one transaction: recorded (analytics, the observation log), never used. */
+export interface ShadowScore {
+  version: string;
+  score: number;
+}
+
+/**
+ * The shadow stage, after the answer (`waitUntil`): each shadow version scores the rows the deciding models
+ * scored — the same feature rows, so the comparison is of models, not of inputs — without reasons (nobody reads
+ * them). A shadow this isolate does not hold yet is loaded here, off the checkout's path; one that cannot be
+ * loaded, or fails, is left out of this run's records (logged), and the decision is untouched either way.
+ * Returns per row its shadows' scores.
+ */
+export async function scoreShadows(versions: readonly string[], rows: Float32Array, width: number, pool: ModelPool): Promise<ShadowScore[][]> {
+  const n = rows.length / width;
+  const out: ShadowScore[][] = Array.from({ length: n }, () => []);
+  if (n === 0) return out;
+  for (const version of versions) {
+    let model: FraudModel;
+    try {
+      model = pool.ready(version) ?? (await pool.load(version));
+    } catch {
+      continue;
+    }
+    pool.lease(model);
+    try {
+      const scores = await model.score(rows);
+      for (let r = 0; r < n; r++) out[r]!.push({ version, score: scores[r]! });
+    } catch (e) {
+      console.warn(`shadow ${version}: scoring failed`, e instanceof Error ? e.message : e);
+    } finally {
+      pool.unlease(model);
+    }
+  }
+  return out;
+}

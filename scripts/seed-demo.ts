@@ -47,6 +47,15 @@ export const BENCH_KEY: FixedKey = {
   spec: { kind: "secret", mode: "test", merchantId: BENCH_MERCHANT_ID, label: "benchmarks (local only)", rateLimit: { requests: 1_000_000, window_s: 60 } },
 };
 
+/**
+ * The demo merchant's key for replayed traffic (`npm run ab-report -- --send`): the demo key's 100 a minute would
+ * throttle a replay, so this one's limit never binds. Seeded by `npm run dev` and `npm start`, local only.
+ */
+export const REPLAY_KEY: FixedKey = {
+  key: "sk_test_demo_replay_000000000000000000",
+  spec: { kind: "secret", mode: "test", merchantId: DEMO_MERCHANT_ID, label: "demo traffic replays (local only)", rateLimit: { requests: 1_000_000, window_s: 60 } },
+};
+
 /** A fixed creation time keeps the stored records byte-identical across runs: seeding twice changes nothing. */
 const SEEDED_AT = new Date("2026-01-01T00:00:00Z");
 

@@ -1,7 +1,7 @@
 import { startKafkaRest } from "./kafka/kafka-rest";
 import { hasRedisServerBinary } from "./redis-server-process";
 import { LOCAL_DEFAULTS, startLocalStack } from "./stack";
-import { DEMO_KEYS, recordsFor, seedKeys, type FixedKey } from "../seed-demo";
+import { DEMO_KEYS, REPLAY_KEY, recordsFor, seedKeys, type FixedKey } from "../seed-demo";
 
 /**
  * What a locally served Worker (`npm run dev`, `npm start`) needs beside it, started and seeded:
@@ -65,6 +65,6 @@ async function memoryBackends(tool: string, reloads: boolean, keys: FixedKey[]):
  * the memory backends even where redis-server is installed; `keys`: what is seeded beside the demo merchant's.
  */
 export function startDevBackends(tool: string, opts: { reloads: boolean; memory?: boolean; keys?: FixedKey[] }): Promise<DevBackends> {
-  const keys = [...DEMO_KEYS, ...(opts.keys ?? [])];
+  const keys = [...DEMO_KEYS, REPLAY_KEY, ...(opts.keys ?? [])];
   return hasRedisServerBinary() && !opts.memory ? redisStack(tool, keys) : memoryBackends(tool, opts.reloads, keys);
 }

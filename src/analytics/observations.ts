@@ -15,7 +15,8 @@ export interface Observation {
   decision: string;
   /** The model that decided, and why (live, challenger, pinned, fallback). */
   model: { version: string; role: string; score: number };
-  shadows: { version: string; score: number }[];
+  /** Each shadow's score, and what it would have decided at its own thresholds. */
+  shadows: { version: string; score: number; decision: string }[];
 }
 
 export class ObservationLog {

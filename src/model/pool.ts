@@ -22,6 +22,8 @@ export interface PoolEntryStatus {
   state: "loading" | "ready" | "failed" | "bundled";
   loaded_at?: string;
   error?: string;
+  /** The card's thresholds, for a model held. */
+  thresholds?: { review: number; decline: number };
 }
 
 export class ModelPool {
@@ -116,9 +118,10 @@ export class ModelPool {
   }
 
   status(): PoolEntryStatus[] {
-    const out: PoolEntryStatus[] = [{ version: this.bundledVersion, state: this.bundledModel ? "bundled" : "loading" }];
+    const b = this.bundledModel;
+    const out: PoolEntryStatus[] = [{ version: this.bundledVersion, state: b ? "bundled" : "loading", ...(b && { thresholds: b.card.thresholds }) }];
     for (const [version, e] of this.entries) {
-      if (e.state === "ready") out.push({ version, state: "ready", loaded_at: e.loadedAt });
+      if (e.state === "ready") out.push({ version, state: "ready", loaded_at: e.loadedAt, thresholds: e.model.card.thresholds });
       else if (e.state === "failed") out.push({ version, state: "failed", error: e.error });
       else out.push({ version, state: "loading" });
     }

@@ -18,7 +18,7 @@ function observe(log: ObservationLog, items: readonly StoreItem[], run: ScoreRun
       transaction_id: result.transaction_id,
       decision: result.decision,
       model: { version: result.model.version, role: result.model.role ?? "live", score: result.score },
-      shadows: (shadows[i] ?? []).map((s) => ({ version: s.version, score: Math.round(s.score * 1e6) / 1e6 })),
+      shadows: (shadows[i] ?? []).map((s) => ({ version: s.version, score: Math.round(s.score * 1e6) / 1e6, decision: s.decision })),
     });
   });
 }

@@ -1,10 +1,14 @@
 import type { FraudModel } from "../model/fraud-model";
 import type { ModelPool } from "../model/pool";
+import type { Decision } from "../schemas/score";
+import { decide } from "../scoring/decide";
 
 /** What a shadow model said of one transaction: recorded (analytics, the observation log), never used. */
 export interface ShadowScore {
   version: string;
   score: number;
+  /** What it would have decided, at its own card's thresholds. */
+  decision: Decision;
 }
 
 /**
@@ -28,7 +32,7 @@ export async function scoreShadows(versions: readonly string[], rows: Float32Arr
     pool.lease(model);
     try {
       const scores = await model.score(rows);
-      for (let r = 0; r < n; r++) out[r]!.push({ version, score: scores[r]! });
+      for (let r = 0; r < n; r++) out[r]!.push({ version, score: scores[r]!, decision: decide(scores[r]!, model.card.thresholds).decision });
     } catch (e) {
       console.warn(`shadow ${version}: scoring failed`, e instanceof Error ? e.message : e);
     } finally {

@@ -45,10 +45,21 @@ describe("toDataPoints (decision → Analytics Engine)", () => {
     expect(points).toHaveLength(records.length);
     const [p, r] = [points[0]!, records[0]!];
     expect(p.indexes).toEqual(["m_one"]);
-    expect(p.blobs).toEqual([r.decision, r.model_version, r.colo, r.country, r.channel, r.degraded]);
-    expect(p.doubles).toEqual([r.score, r.latency_ms, r.amount_usd, 1, 1, ...r.features!]);
+    expect(p.blobs).toEqual([r.decision, r.model_version, r.colo, r.country, r.channel, r.degraded, "live", "", ""]);
+    expect(p.doubles).toEqual([r.score, r.latency_ms, r.amount_usd, 1, 1, ...r.features!, 0, 0]);
     expect(p.doubles).toHaveLength(DOUBLES.length);
     expect(KEY_FEATURES.map((f) => d(p, f))).toEqual(r.features);
+  });
+
+  it("carries the deciding model's role and each shadow's version and score beside the live score", () => {
+    const rand = prng(9);
+    const r = record(rand, "m_one", "v1", { model_role: "challenger", shadows: [{ version: "s1", score: 0.25 }, { version: "s2", score: 0.75 }] });
+    const [p] = toDataPoints([r], EDGES);
+    expect(p!.blobs.slice(6)).toEqual(["challenger", "s1", "s2"]);
+    expect([d(p!, "shadow1_score"), d(p!, "shadow2_score")]).toEqual([0.25, 0.75]);
+    // Aggregated points keep one shadow version per point (it is part of the grouping) and its mean score.
+    const many = Array.from({ length: 200 }, (_, i) => record(rand, "m_big", "v1", { shadows: [{ version: i % 2 ? "a" : "b", score: i % 2 ? 0.1 : 0.3 }] }));
+    for (const q of toDataPoints(many, EDGES)) expect(d(q, "shadow1_score")).toBeCloseTo(q.blobs[7] === "a" ? 0.1 : 0.3, 9);
   });
 
   it("aggregates a 1000-transaction batch into ≤ 25 points that keep counts, amounts and the score histogram", () => {

@@ -16,7 +16,13 @@ const unavailable = { 503: problems("No store for the routing (Redis), or it is 
 const CAS_ATTEMPTS = 3;
 
 const PoolSchema = z
-  .array(z.object({ version: z.string(), state: z.enum(["loading", "ready", "failed", "bundled"]), loaded_at: z.string().optional(), error: z.string().optional() }))
+  .array(z.object({
+      version: z.string(),
+      state: z.enum(["loading", "ready", "failed", "bundled"]),
+      loaded_at: z.string().optional(),
+      error: z.string().optional(),
+      thresholds: z.object({ review: z.number(), decline: z.number() }).optional(),
+    }))
   .openapi({ description: "The models the edge node that answered holds (each edge node loads the routed versions on its next score)" });
 
 const AdminRoutingSchema = RoutingStateSchema.extend({ bundled: z.string().openapi({ description: "The bundled model's version" }), this_node: PoolSchema }).openapi("AdminRouting");
@@ -82,7 +88,7 @@ export const observationsRoute = createRoute({
                   transaction_id: z.string(),
                   decision: z.string(),
                   model: z.object({ version: z.string(), role: z.string(), score: z.number() }),
-                  shadows: z.array(z.object({ version: z.string(), score: z.number() })),
+                  shadows: z.array(z.object({ version: z.string(), score: z.number(), decision: z.string() })),
                 }),
               ),
             })

@@ -1,37 +1,36 @@
 import { NotConfiguredError } from "../errors/not-configured";
-import { FEATURE_COUNT, type ScoringInput } from "../features";
-import type { FraudModel } from "../model/fraud-model";
+import { FEATURE_COUNT } from "../features";
 import { loadModel } from "../model/load";
 import { decideWithPolicy, listProbes, networkOf, parseListEntry, ruleContext, testCard, type PolicyHit, type PolicyOutcome, type PolicyView } from "../policy";
 import type { ItemOutcome, ScoreRun } from "../schemas/outcome";
 import type { ListEntry } from "../schemas/policy";
 import { DEGRADATIONS, type Degradation, type ScoreResult } from "../schemas/score";
-import { referenceVector } from "../scoring/reasons";
-import { scoreRows } from "../scoring/score-rows";
 import type { Routing } from "../schemas/routing";
-import type { Reason } from "../scoring/reasons";
-import type { EntityStates, RecordOutcome, StoreItem } from "../store/interface";
+import type { RecordOutcome, StoreItem } from "../store/interface";
 import type { PolicyQuery, PolicyReply } from "../store/policy/interface";
 import type { RoutingQuery, RoutingReply } from "../store/routing/interface";
 import { roundMs, round6 } from "../utils/round";
 import { afterResponse } from "./after-response";
-import { featureRows } from "./rows";
 import type { PipelineDeps } from "./deps";
-import { chooseModels, warmRouted, type Chosen } from "./models";
+import { chooseModels, warmRouted } from "./models";
+import { scoreByModel } from "./score-by-model";
 import { scoreShadows, type ShadowScore } from "./shadows";
 
 /**
  * THE path of a decision — every entry point (POST /v1/score, /v1/score/batch, and later a stream consumer or a
  * backfill) hands its validated, authenticated items here and translates the outcomes back. Top to bottom:
- *   1. load the model (once per isolate; a 503 when it cannot be — nothing honest to answer without it);
+ *   1. the bundled model loaded (once per isolate; a 503 when it cannot be — nothing honest to answer without it);
  *   2. read-and-update behavioural state: ONE store round trip for all items (degrades to neutral behaviour),
- *      which also brings what the merchant's lists hold for the items' values (src/policy);
- *   3. build each fresh item's feature row (src/features: the definition training uses);
- *   4. run the model once for all rows, and explain each from the model's trees (the reasons);
- *   5. decide: the merchant's lists (allow, block, review), else the score against the merchant's thresholds or
- *      the model card's (src/policy/evaluate.ts);
+ *      which also brings what the merchant's lists hold for the items' values (src/policy) and the model
+ *      routing's stamp (docs/models.md);
+ *   3. route each item to the model that decides it — pin, challenger share, live (models.ts);
+ *   4. build each fresh item's feature row (src/features: the definition training uses), run each model once for
+ *      its rows, and explain each from that model's trees (score-by-model.ts);
+ *   5. decide: the merchant's lists and rules, else the score against the merchant's thresholds or the deciding
+ *      model card's (src/policy/evaluate.ts);
  *   6. join what the entry point itself had to do without (e.g. an unchecked rate limit);
- *   7. after the answer (`waitUntil`): alerts, analytics, stored answers.
+ *   7. after the answer (`waitUntil`): the shadows score the same rows (shadows.ts), then alerts, analytics,
+ *      stored answers.
  * Replays and in-progress duplicates skip 3–5: their answer is the stored one.
  */
 export interface RunOptions {
@@ -117,56 +116,6 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
   const shadows = routing.shadows.length > 0 && fresh.length > 0 ? scoreShadows(routing.shadows, rows, FEATURE_COUNT, deps.models) : undefined;
   afterResponse(items, run, deps, opts.waitUntil, { release: failed, ...(shadows && { shadows: shadows.then((perRow) => spread(perRow, fresh, items.length)) }) });
   return run;
-}
-
-/**
- * The model stage's scoring half: each deciding model scores its own items' rows in one call (a run is usually
- * one model; a challenger's share makes two), with its own training reference standing in for behaviour the store
- * could not give. Returns everything in the run's fresh-item order: the rows (what rules, shadows and analytics
- * read), scores and reasons.
- */
-async function scoreByModel(
-  entries: { input: ScoringInput; states: EntityStates }[],
-  chosen: readonly Chosen[],
-  neutral: boolean,
-  deps: PipelineDeps,
-): Promise<{ rows: Float32Array; scores: Float32Array; reasons: Reason[][]; modelMs: number }> {
-  const groups = new Map<FraudModel, number[]>();
-  chosen.forEach((c, r) => {
-    const g = groups.get(c.model);
-    if (g) g.push(r);
-    else groups.set(c.model, [r]);
-  });
-  if (groups.size <= 1) {
-    const model = chosen[0]?.model ?? (await deps.models.fallback());
-    const rows = featureRows(entries, neutral, referenceVector(model.card));
-    return { rows, ...(await leased(deps, model, () => scoreRows(model, rows))) };
-  }
-  const rows = new Float32Array(entries.length * FEATURE_COUNT);
-  const scores = new Float32Array(entries.length);
-  const reasons: Reason[][] = new Array(entries.length);
-  let modelMs = 0;
-  for (const [model, at] of groups) {
-    const own = featureRows(at.map((r) => entries[r]!), neutral, referenceVector(model.card));
-    const out = await leased(deps, model, () => scoreRows(model, own));
-    at.forEach((r, k) => {
-      rows.set(own.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT), r * FEATURE_COUNT);
-      scores[r] = out.scores[k]!;
-      reasons[r] = out.reasons[k]!;
-    });
-    modelMs += out.modelMs;
-  }
-  return { rows, scores, reasons, modelMs };
-}
-
-/** A model in use is never released by the pool's cap until its call is done. */
-async function leased<T>(deps: PipelineDeps, model: FraudModel, call: () => Promise<T>): Promise<T> {
-  deps.models.lease(model);
-  try {
-    return await call();
-  } finally {
-    deps.models.unlease(model);
-  }
 }
 
 /** Per-fresh-row shadow scores, placed at their items' positions (other items: none). */

@@ -13,11 +13,12 @@
  *   options: --url (SCORER_URL, default http://127.0.0.1:8787), --json, --out report.md
  *
  * The observations come from GET /v1/admin/models/observations (ADMIN_TOKEN; the dev token for a loopback URL):
- * the answering edge node's last 20,000 decisions — all of them under `npm run dev`, one isolate.
+ * the answering edge node's last 10,000 decisions — all of them under `npm run dev`, one isolate.
  */
 import { createReadStream, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { OBSERVATIONS_KEPT } from "../src/analytics/observations";
 import { buildReport, formatReport, type Observation, type Thresholds } from "./ab/report";
 import { isMain, runMain } from "./cli";
 import { Progress } from "./data/progress";
@@ -58,7 +59,8 @@ export async function abReport(argv: string[], env: NodeJS.ProcessEnv = process.
   let only: Set<string> | undefined;
   if (values.send !== undefined) {
     const n = Number(values.send);
-    if (!Number.isInteger(n) || n < 1 || n > 200_000) throw new AbReportError("--send takes a count of payments, 1–200000");
+    // The scorer keeps the last OBSERVATIONS_KEPT: a longer replay would lose its first payments before the report.
+    if (!Number.isInteger(n) || n < 1 || n > OBSERVATIONS_KEPT) throw new AbReportError(`--send takes a count of payments, 1–${OBSERVATIONS_KEPT}`);
     if (!loopback && env.SCORER_API_KEY === undefined) throw new AbReportError("--send against a non-local scorer needs SCORER_API_KEY");
     only = await replay(opts, n, Number(values.seed), labels, values.quiet);
   }

@@ -17,6 +17,7 @@ import { recordFailures } from "./http/record-failures";
 import { ObservationLog } from "./analytics/observations";
 import { BUNDLED_VERSION, defaultModel } from "./model/default-model";
 import { ModelPool } from "./model/pool";
+import { openPublished } from "./model/registry/open";
 import { RoutingView } from "./model/routing-view";
 import { modelArtifactsFrom } from "./model/registry/from-config";
 import { registerEntity } from "./routes/entity";
@@ -47,12 +48,19 @@ export function servicesFor(env: Bindings): Services {
     const limiter = rateLimiterFrom(config);
     const { store, policy, routing: routingStore } = storesFrom(config);
     const modelArtifacts = modelArtifactsFrom(config, env.MODELS);
-    const models = new ModelPool(defaultModel, BUNDLED_VERSION, modelArtifacts);
+    const models = new ModelPool(defaultModel, BUNDLED_VERSION, openPublished(modelArtifacts));
     const routing = new RoutingView(BUNDLED_VERSION);
     s = {
       config,
       // The live model as this isolate holds it; until then (or without a registry) the bundled one.
-      model: async () => models.ready(routing.current().live) ?? models.fallback(),
+      model: async () => {
+        const live = routing.current().live;
+        if (!models.holds(live)) return models.fallback();
+        // Named, not scored with across an await: its card is what the callers of `model` read.
+        const m = models.acquire(live)!;
+        models.unlease(m);
+        return m;
+      },
       models,
       routing,
       routingStore,

@@ -51,7 +51,7 @@ export interface LabelledMetrics {
 export interface Comparison {
   candidate: string;
   against: string;
-  test: "two-proportion z (independent samples: the split gives each model its own shoppers)" | "McNemar, continuity-corrected (paired: both models scored the same transactions)";
+  test: "two-proportion z (independent samples: the split gives each model its own shoppers)" | "McNemar (paired: both models scored the same transactions)";
   /** Recall at the decline threshold: positive z = the candidate catches more fraud. */
   recall_at_decline: { z: number; p: number };
   /** False-positive rate at the review threshold: positive z = the candidate flags more legitimate payments. */
@@ -114,9 +114,10 @@ export function buildReport(observations: readonly Observation[], labels: Readon
     for (const g of groups.values()) {
       if (g.role === "challenger") comparisons.push(independent(g.version, live, g, labels, liveT));
       if (g.role === "shadow") {
-        // Paired with whichever model decided each transaction the shadow scored (usually live).
-        const deciding = new Map(observations.map((o) => [o.transaction_id, o.model]));
-        comparisons.push(paired(g.version, g.rows, deciding, labels, liveT));
+        // Paired with the live model only: the transactions a challenger, a pin or a fallback decided are another
+        // comparison.
+        const decidedByLive = new Map(observations.filter((o) => o.model.role === "live").map((o) => [o.transaction_id, o.model]));
+        comparisons.push(paired(g.version, g.rows, decidedByLive, labels, liveT));
       }
     }
   }
@@ -188,8 +189,8 @@ function paired(version: string, rows: readonly Scored[], deciding: ReadonlyMap<
   }
   return {
     candidate: version,
-    against: "deciding model (same transactions)",
-    test: "McNemar, continuity-corrected (paired: both models scored the same transactions)",
+    against: "live (same transactions)",
+    test: "McNemar (paired: both models scored the same transactions)",
     recall_at_decline: mcnemar(recallB, recallC),
     fpr_at_review: mcnemar(fprB, fprC),
   };
@@ -222,7 +223,10 @@ export function formatReport(r: AbReport): string {
   if (r.comparisons.length > 0) {
     out.push(``, `## Significance`, ``, `| candidate | against | test | recall @decline: z, p | FPR @review: z, p |`, `| --- | --- | --- | ---: | ---: |`);
     for (const c of r.comparisons) out.push(`| ${c.candidate} | ${c.against} | ${c.test} | ${num(c.recall_at_decline.z, 2)}, ${num(c.recall_at_decline.p, 4)} | ${num(c.fpr_at_review.z, 2)}, ${num(c.fpr_at_review.p, 4)} |`);
-    out.push(``, `Positive z: the candidate catches more fraud / flags more legitimate payments. p < 0.05 is a difference unlikely to be chance; a larger p is no evidence either way at this sample size.`);
+    out.push(
+      ``,
+      `Positive z: the candidate catches more fraud / flags more legitimate payments. p < 0.05 is a difference unlikely to be chance; a larger p is no evidence either way at this sample size. McNemar is exact (binomial) below 25 discordant pairs. The two-proportion test counts each payment as its own trial: repeat shoppers make it overstate significance.`,
+    );
   }
   return out.join("\n");
 }

@@ -25,7 +25,9 @@ export function wilson(k: number, n: number, z = 1.959964): { p: number; low: nu
 
 /**
  * Two-proportion z test (pooled), for two independent samples: live and challenger see *different* shoppers (the
- * split), so their rates are independent binomials.
+ * split), so their rates are independent binomials — as far as each transaction is its own trial. A shopper with
+ * several payments makes them correlated, which this test ignores: it overstates significance when repeat
+ * shoppers dominate (the report says so).
  */
 export function twoProportionZ(k1: number, n1: number, k2: number, n2: number): { z: number; p: number } {
   if (n1 === 0 || n2 === 0) return { z: Number.NaN, p: Number.NaN };
@@ -36,15 +38,29 @@ export function twoProportionZ(k1: number, n1: number, k2: number, n2: number): 
 }
 
 /**
- * McNemar's test for paired outcomes, with continuity correction: a shadow scores the *same* transactions as the
- * live model, so the two are not independent samples and a two-proportion test would overstate the noise; only
- * the discordant pairs (b: live right, shadow wrong; c: the reverse) carry information.
+ * McNemar's test for paired outcomes: a shadow scores the *same* transactions as the live model, so the two are
+ * not independent samples and a two-proportion test would treat the shared transactions as independent noise;
+ * only the discordant pairs (b: live right, shadow wrong; c: the reverse) carry information. Exact (two-sided
+ * binomial on b + c pairs, p = 1/2) below 25 discordant pairs, where the normal approximation is poor; else the
+ * continuity-corrected z. The sign of z says which way: positive when c > b.
  */
-export function mcnemar(b: number, c: number): { z: number; p: number } {
-  if (b + c === 0) return { z: 0, p: 1 };
-  const z = (Math.abs(b - c) - 1) / Math.sqrt(b + c);
-  const signed = Math.max(0, z) * Math.sign(c - b);
-  return { z: signed, p: twoSidedP(Math.max(0, z)) };
+export function mcnemar(b: number, c: number): { z: number; p: number; exact: boolean } {
+  const n = b + c;
+  if (n === 0) return { z: 0, p: 1, exact: true };
+  const z = (Math.sign(c - b) * Math.max(0, Math.abs(b - c) - 1)) / Math.sqrt(n);
+  if (n < 25) return { z, p: Math.min(1, 2 * binomialCdf(Math.min(b, c), n)), exact: true };
+  return { z, p: twoSidedP(Math.abs(z)), exact: false };
+}
+
+/** P(X ≤ k) for X ~ Binomial(n, 1/2). */
+function binomialCdf(k: number, n: number): number {
+  let term = 0.5 ** n;
+  let sum = term;
+  for (let i = 1; i <= k; i++) {
+    term = (term * (n - i + 1)) / i;
+    sum += term;
+  }
+  return sum;
 }
 
 /**

@@ -1,120 +1,139 @@
-import { FraudModel } from "./fraud-model";
-import type { ModelArtifacts } from "./registry/interface";
+import type { FraudModel } from "./fraud-model";
 
 /**
- * The models an isolate holds: the bundled one (always there, the fallback) and the published versions the
- * routing names, loaded from the registry on first use, at most `maxSessions` at once. Each ONNX Runtime session
- * keeps ~4–5 MiB of WASM memory (scripts/bench/model-memory.ts) that the runtime never gives back unless released,
- * and an isolate has 128 MB: past the cap the least recently used version the routing no longer names is released
- * — once no score is using it (leases), so a request in flight never loses its model.
+ * The models an isolate holds: the bundled one (always there, the fallback, never released) and the published
+ * versions the routing names, loaded on first use. Each ONNX Runtime session keeps ~4–8 MiB of WASM memory
+ * (docs/models.md#memory-sessions-per-isolate) that the runtime never gives back unless released, and an isolate
+ * has 128 MB: past the cap the least recently used version nobody needs — not routed, not the last live one — is
+ * taken out of service at once and released once no score holds a lease on it. A score leases each model it is
+ * handed (`acquire`) and gives the leases back when it is done (`unlease`), so a session in use is never released.
  */
 export const MAX_SESSIONS = 6;
 /** After a failed load (R2 down, a corrupt file) a version is not tried again for this long. */
 export const RETRY_LOAD_AFTER_MS = 10_000;
+/** A load that has not finished by then (a hung R2 read) counts as failed. */
+export const LOAD_TIMEOUT_MS = 15_000;
 
+type Ready = { state: "ready"; model: FraudModel; leases: number; usedAt: number; loadedAt: string };
 type Entry =
-  | { state: "loading"; loading: Promise<FraudModel>; usedAt: number }
-  | { state: "ready"; model: FraudModel; leases: number; retired: boolean; usedAt: number; loadedAt: string }
-  | { state: "failed"; error: string; at: number; usedAt: number };
+  | { state: "loading"; loading: Promise<FraudModel>; retry: boolean }
+  | Ready
+  | { state: "failed"; error: string; at: number };
 
 export interface PoolEntryStatus {
   version: string;
-  state: "loading" | "ready" | "failed" | "bundled";
+  state: "loading" | "ready" | "failed" | "bundled" | "releasing";
   loaded_at?: string;
   error?: string;
   /** The card's thresholds, for a model held. */
   thresholds?: { review: number; decline: number };
 }
 
+export interface PoolOptions {
+  maxSessions: number;
+  now: () => number;
+  timeoutMs: number;
+}
+
 export class ModelPool {
   private readonly entries = new Map<string, Entry>();
+  /** Out of service, waiting for their leases to end before their sessions are released. */
+  private readonly retiring = new Set<Ready>();
   private bundledModel: FraudModel | undefined;
   /** What the routing names: never released for the cap. */
   private routed: ReadonlySet<string> = new Set();
   /** The live version this isolate last decided with: a fallback that keeps serving when a new one cannot load. */
   lastLive: string | undefined;
+  private readonly opts: PoolOptions;
 
   constructor(
     private readonly bundled: () => Promise<FraudModel>,
     /** The bundled model's version (its card's): routing names it like any other. */
     readonly bundledVersion: string,
-    private readonly artifacts: ModelArtifacts,
-    private readonly opts: { maxSessions: number; now: () => number } = { maxSessions: MAX_SESSIONS, now: Date.now },
-  ) {}
+    /** Reads and opens a published version (the registry's files → a FraudModel). */
+    private readonly open: (version: string) => Promise<FraudModel>,
+    opts: Partial<PoolOptions> = {},
+  ) {
+    this.opts = { maxSessions: MAX_SESSIONS, now: Date.now, timeoutMs: LOAD_TIMEOUT_MS, ...opts };
+  }
 
   /** The bundled model: a 503 upstream when even it fails, since then nothing can score. */
   async fallback(): Promise<FraudModel> {
     return (this.bundledModel ??= await this.bundled());
   }
 
-  /** The model of `version` if this isolate holds it now; undefined while loading, failed or unknown. */
-  ready(version: string): FraudModel | undefined {
+  /** Whether this isolate holds `version` in service now (no lease taken). */
+  holds(version: string): boolean {
+    return version === this.bundledVersion ? this.bundledModel !== undefined : this.entries.get(version)?.state === "ready";
+  }
+
+  /** The card of `version` if this isolate holds it (no lease: for naming it, not for scoring). */
+  cardOf(version: string): FraudModel["card"] | undefined {
+    if (version === this.bundledVersion) return this.bundledModel?.card;
+    const e = this.entries.get(version);
+    return e?.state === "ready" ? e.model.card : undefined;
+  }
+
+  /** The model of `version` if this isolate holds it in service now, leased to the caller; else undefined. */
+  acquire(version: string): FraudModel | undefined {
     if (version === this.bundledVersion) return this.bundledModel;
     const e = this.entries.get(version);
     if (e?.state !== "ready") return undefined;
     e.usedAt = this.opts.now();
+    e.leases++;
     return e.model;
   }
 
-  /** The model of `version`, loading it from the registry if needed (one load per version at a time). */
-  load(version: string): Promise<FraudModel> {
-    if (version === this.bundledVersion) return this.fallback();
+  /** Gives back a lease `acquire` took; the bundled model takes none. */
+  unlease(model: FraudModel): void {
+    if (model === this.bundledModel) return;
+    const e = this.entries.get(model.card.version);
+    const entry = e?.state === "ready" && e.model === model ? e : [...this.retiring].find((r) => r.model === model);
+    if (!entry) return;
+    entry.leases--;
+    if (entry.leases <= 0 && this.retiring.has(entry)) this.release(model.card.version, entry);
+  }
+
+  /** Whether `version` failed to load before and is being (or about to be) tried again: nobody should wait on it. */
+  retrying(version: string): boolean {
+    const e = this.entries.get(version);
+    return e?.state === "failed" || (e?.state === "loading" && e.retry);
+  }
+
+  /**
+   * Loads `version` if this isolate does not hold it (one load per version at a time); resolves when it is in
+   * service — then `acquire` it. Rejects on failure, and for RETRY_LOAD_AFTER_MS after one.
+   */
+  load(version: string): Promise<void> {
+    if (version === this.bundledVersion) return this.fallback().then(() => undefined);
     const now = this.opts.now();
     const e = this.entries.get(version);
-    if (e?.state === "ready") {
-      e.usedAt = now;
-      return Promise.resolve(e.model);
-    }
-    if (e?.state === "loading") return e.loading;
+    if (e?.state === "ready") return Promise.resolve();
+    if (e?.state === "loading") return e.loading.then(() => undefined);
     if (e?.state === "failed" && now - e.at < RETRY_LOAD_AFTER_MS) return Promise.reject(new Error(e.error));
-    const loading = this.fetch(version).then(
+    const opened = this.open(version);
+    const loading = withTimeout(opened, this.opts.timeoutMs, `loading model ${version} took over ${this.opts.timeoutMs} ms`);
+    // A load that times out may still finish: its session is released, not leaked.
+    loading.catch(() => opened.then((m) => m.release(), () => undefined));
+    this.entries.set(version, { state: "loading", loading, retry: e?.state === "failed" });
+    return loading.then(
       (model) => {
-        this.entries.set(version, { state: "ready", model, leases: 0, retired: false, usedAt: this.opts.now(), loadedAt: new Date(this.opts.now()).toISOString() });
+        this.entries.set(version, { state: "ready", model, leases: 0, usedAt: this.opts.now(), loadedAt: new Date(this.opts.now()).toISOString() });
         this.evict(this.kept(version));
-        return model;
       },
       (err: unknown) => {
         const error = err instanceof Error ? err.message : String(err);
-        this.entries.set(version, { state: "failed", error, at: this.opts.now(), usedAt: this.opts.now() });
-        console.warn(`model registry: loading ${version} failed (${error}); retrying in ${RETRY_LOAD_AFTER_MS / 1000} s at the earliest`);
+        this.entries.set(version, { state: "failed", error, at: this.opts.now() });
+        console.warn(`model registry: ${error}; retrying in ${RETRY_LOAD_AFTER_MS / 1000} s at the earliest`);
         throw err;
       },
     );
-    this.entries.set(version, { state: "loading", loading, usedAt: now });
-    return loading;
   }
 
-  /** Marks `model` in use by a score until `unlease`; a leased session is never released. */
-  lease(model: FraudModel): void {
-    const e = this.entryOf(model);
-    if (e) e.leases++;
-  }
-
-  unlease(model: FraudModel): void {
-    const e = this.entryOf(model);
-    if (!e) return;
-    e.leases--;
-    if (e.leases === 0 && e.retired) this.drop(model.card.version, e);
-  }
-
-  /** Takes in what the routing names now, releasing what it no longer names past the cap. */
+  /** Takes in what the routing names now, releasing what it no longer needs past the cap. */
   keep(routed: ReadonlySet<string>): void {
     this.routed = routed;
     this.evict(this.kept());
-  }
-
-  /** Releases sessions past the cap, least recently used first, never one of `keep` (what the routing names). */
-  private evict(keep: ReadonlySet<string>): void {
-    const ready = [...this.entries].filter((x): x is [string, Extract<Entry, { state: "ready" }>] => x[1].state === "ready" && !x[1].retired);
-    // The bundled model holds a session of its own.
-    let excess = ready.length + 1 - this.opts.maxSessions;
-    for (const [version, e] of ready.sort((a, b) => a[1].usedAt - b[1].usedAt)) {
-      if (excess <= 0) break;
-      if (keep.has(version)) continue;
-      excess--;
-      e.retired = true;
-      if (e.leases === 0) this.drop(version, e);
-    }
   }
 
   status(): PoolEntryStatus[] {
@@ -125,26 +144,43 @@ export class ModelPool {
       else if (e.state === "failed") out.push({ version, state: "failed", error: e.error });
       else out.push({ version, state: "loading" });
     }
+    for (const r of this.retiring) out.push({ version: r.model.card.version, state: "releasing" });
     return out;
+  }
+
+  /** Sessions held: the bundled one, those in service, those waiting for their leases to end. */
+  get sessions(): number {
+    return 1 + [...this.entries.values()].filter((e) => e.state === "ready").length + this.retiring.size;
   }
 
   private kept(...also: string[]): Set<string> {
     return new Set([...this.routed, ...(this.lastLive !== undefined ? [this.lastLive] : []), ...also]);
   }
 
-  private entryOf(model: FraudModel): Extract<Entry, { state: "ready" }> | undefined {
-    const e = this.entries.get(model.card.version);
-    return e?.state === "ready" && e.model === model ? e : undefined;
+  /** Takes sessions out of service past the cap, least recently used first, never one of `keep`. */
+  private evict(keep: ReadonlySet<string>): void {
+    let excess = this.sessions - this.opts.maxSessions;
+    if (excess <= 0) return;
+    const candidates = [...this.entries].filter((x): x is [string, Ready] => x[1].state === "ready" && !keep.has(x[0])).sort((a, b) => a[1].usedAt - b[1].usedAt);
+    for (const [version, e] of candidates) {
+      if (excess <= 0) break;
+      this.entries.delete(version);
+      excess--;
+      if (e.leases > 0) this.retiring.add(e);
+      else this.release(version, e);
+    }
   }
 
-  private drop(version: string, e: Extract<Entry, { state: "ready" }>): void {
-    if (this.entries.get(version) === e) this.entries.delete(version);
+  private release(version: string, e: Ready): void {
+    this.retiring.delete(e);
     e.model.release().catch((err: unknown) => console.warn(`model pool: releasing ${version} failed`, err));
   }
+}
 
-  private async fetch(version: string): Promise<FraudModel> {
-    const files = await this.artifacts.get(version);
-    if (!files) throw new Error(`model ${version} is not in the registry`);
-    return FraudModel.load(files.onnx, JSON.parse(files.card));
-  }
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

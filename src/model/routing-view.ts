@@ -29,6 +29,9 @@ export class RoutingView {
   /** Takes in a round trip's reply; a document that does not parse is logged and the one held kept. */
   update(reply: { stamp: number; doc?: string }): Routing {
     if (this.held?.stamp === reply.stamp) return this.held.routing;
+    // Stamps only grow (each at least its change's time): an older reply overtaken by a newer one is ignored. 0 is
+    // the key deleted — a reset to the bundled model.
+    if (this.held && reply.stamp !== 0 && reply.stamp < this.held.stamp) return this.held.routing;
     if (reply.doc === undefined) {
       // Stamp 0: nothing was ever stored. A moved stamp without its document cannot happen (the script sends it).
       if (reply.stamp === 0) this.held = { stamp: 0, routing: initialRouting(this.bundledVersion) };

@@ -33,7 +33,8 @@ export interface Route {
 
 /** The version that decides for `merchant`'s shopper `key` (customer id, else card fingerprint). */
 export function routeFor(r: Routing, merchant: string, key: string): Route {
-  const pinned = r.pins[merchant];
+  // Own keys only: a merchant named "constructor" is not pinned to Object.
+  const pinned = Object.hasOwn(r.pins, merchant) ? r.pins[merchant] : undefined;
   if (pinned !== undefined) return { version: pinned, role: "pinned" };
   if (r.challenger && bucketOf(r.challenger.version, key) < r.challenger.share * 100) return { version: r.challenger.version, role: "challenger" };
   return { version: r.live, role: "live" };
@@ -83,11 +84,11 @@ export function applyChange(r: Routing, change: RoutingChange, now: Date): Routi
       next.shadows = next.shadows.filter((v) => v !== change.version);
       break;
     case "pin":
-      if (r.pins[change.merchant] === undefined && Object.keys(r.pins).length >= MAX_PINS) return { code: "too_many", message: `At most ${MAX_PINS} pinned merchants` };
+      if (!Object.hasOwn(r.pins, change.merchant) && Object.keys(r.pins).length >= MAX_PINS) return { code: "too_many", message: `At most ${MAX_PINS} pinned merchants` };
       next.pins[change.merchant] = change.version;
       break;
     case "unpin":
-      if (r.pins[change.merchant] === undefined) return { code: "conflict", message: `${change.merchant} is not pinned` };
+      if (!Object.hasOwn(r.pins, change.merchant)) return { code: "conflict", message: `${change.merchant} is not pinned` };
       delete next.pins[change.merchant];
       break;
   }

@@ -19,10 +19,16 @@ export interface RuleTestResult {
  * feature store is down), since reading an entity's history without adding to it is not a score's path. For the
  * rule against real history, backtest it (`npm run backtest`).
  */
-export async function testRule(run: CompiledRule, inputs: readonly ScoringInput[], deps: Pick<PipelineDeps, "model">): Promise<RuleTestResult[]> {
-  const model = await loadModel(deps.model);
+export async function testRule(run: CompiledRule, inputs: readonly ScoringInput[], deps: Pick<PipelineDeps, "models" | "routing">): Promise<RuleTestResult[]> {
+  // The live model as this isolate holds it, leased while it scores; else the bundled one.
+  const model = deps.models.acquire(deps.routing.current().live) ?? (await loadModel(() => deps.models.fallback()));
+  let scores: Float32Array;
   const rows = featureRows(inputs.map((input) => ({ input, states: {} })), true, referenceVector(model.card));
-  const scores = await model.score(rows);
+  try {
+    scores = await model.score(rows);
+  } finally {
+    deps.models.unlease(model);
+  }
   return inputs.map((input, i) => {
     const base = { transaction_id: input.tx.transaction_id, score: round6(scores[i]!) };
     try {

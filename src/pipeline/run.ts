@@ -59,13 +59,20 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
   const routing = routingOf(routingReply, deps, opts.waitUntil);
 
   const fresh = items.flatMap((_item, i) => (records[i]!.kind === "recorded" ? [i] : []));
-  const chosen = await chooseModels(fresh.map((i) => items[i]!), routing, deps.models, degraded, opts.waitUntil);
-  const { rows, scores, reasons, modelMs } = await scoreByModel(
-    fresh.map((i) => ({ input: items[i]!.input, states: (records[i] as Extract<RecordOutcome, { kind: "recorded" }>).states })),
-    chosen,
-    degraded.includes("features"),
-    deps,
-  );
+  const { chosen, release } = await chooseModels(fresh.map((i) => items[i]!), routing, deps.models, degraded, opts.waitUntil);
+  let scoredRows: Awaited<ReturnType<typeof scoreByModel>>;
+  try {
+    scoredRows = await scoreByModel(
+      fresh.map((i) => ({ input: items[i]!.input, states: (records[i] as Extract<RecordOutcome, { kind: "recorded" }>).states })),
+      chosen,
+      degraded.includes("features"),
+      deps,
+      degraded,
+    );
+  } finally {
+    release();
+  }
+  const { rows, scores, reasons, modelMs } = scoredRows;
 
   const totalMs = performance.now() - opts.startedAt;
   const scored = new Map<number, Extract<ItemOutcome, { kind: "scored" }>>();
@@ -110,11 +117,16 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
     if (record.kind === "mismatch") return { kind: "conflict", transactionId: item.input.tx.transaction_id };
     return scored.get(i)!;
   });
-  const live = deps.models.ready(routing.live) ?? (await deps.models.fallback());
-  const run = withDegradations({ outcomes, degraded, modelMs, model: { id: live.card.id, version: live.card.version } }, await opts.degradations);
-  // The shadows score the same rows after the answer; analytics waits for their scores to record them beside it.
-  const shadows = routing.shadows.length > 0 && fresh.length > 0 ? scoreShadows(routing.shadows, rows, FEATURE_COUNT, deps.models) : undefined;
-  afterResponse(items, run, deps, opts.waitUntil, { release: failed, ...(shadows && { shadows: shadows.then((perRow) => spread(perRow, fresh, items.length)) }) });
+  // The run's model is the live one, held or not (a batch all of whose items went elsewhere still names it).
+  const liveCard = deps.models.cardOf(routing.live) ?? (await deps.models.fallback()).card;
+  const run = withDegradations({ outcomes, degraded, modelMs, model: { id: liveCard.id, version: routing.live } }, await opts.degradations);
+  // The shadows score the same rows after the answer — started from the event loop's next turn, so not one of
+  // their instructions runs before the response is on its way; analytics waits for their scores to record them.
+  const shadows =
+    routing.shadows.length > 0 && fresh.length > 0
+      ? new Promise((r) => setTimeout(r, 0)).then(() => scoreShadows(routing.shadows, rows, FEATURE_COUNT, deps.models)).then((perRow) => spread(perRow, fresh, items.length))
+      : undefined;
+  afterResponse(items, run, deps, opts.waitUntil, { release: failed, ...(shadows && { shadows }) });
   return run;
 }
 

@@ -1,4 +1,3 @@
-import type { FraudModel } from "../model/fraud-model";
 import type { ModelPool } from "../model/pool";
 import type { Decision } from "../schemas/score";
 import { decide } from "../scoring/decide";
@@ -23,13 +22,12 @@ export async function scoreShadows(versions: readonly string[], rows: Float32Arr
   const out: ShadowScore[][] = Array.from({ length: n }, () => []);
   if (n === 0) return out;
   for (const version of versions) {
-    let model: FraudModel;
-    try {
-      model = pool.ready(version) ?? (await pool.load(version));
-    } catch {
-      continue;
+    let model = pool.acquire(version);
+    if (!model) {
+      await pool.load(version).catch(() => undefined);
+      model = pool.acquire(version);
     }
-    pool.lease(model);
+    if (!model) continue;
     try {
       const scores = await model.score(rows);
       for (let r = 0; r < n; r++) out[r]!.push({ version, score: scores[r]!, decision: decide(scores[r]!, model.card.thresholds).decision });

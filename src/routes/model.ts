@@ -54,8 +54,12 @@ export function registerModel(app: OpenAPIHono<AppEnv>) {
     // A fresh read (an operator may just have changed it); the edge node's own view if the store cannot answer.
     const state = services.routingStore.kind === "not_configured" ? undefined : await readRouting(services).catch(() => undefined);
     const routing = state?.routing ?? services.routing.current();
-    const pinned = routing.pins[merchant];
-    const { card } = await loadModel(() => services.models.load(pinned ?? routing.live));
+    const pinned = Object.hasOwn(routing.pins, merchant) ? routing.pins[merchant] : undefined;
+    const version = pinned ?? routing.live;
+    // The card of the version deciding for this merchant; while the registry cannot serve it, the bundled one's
+    // (what its scores fall back to).
+    await services.models.load(version).catch(() => undefined);
+    const card = services.models.cardOf(version) ?? (await loadModel(() => services.models.fallback())).card;
     const { baselines: _histograms, file: _file, input: _input, output: _output, ...info } = card;
     return c.json(
       {

@@ -10,7 +10,7 @@ import { panGuard } from "../http/pan-guard";
 import { problems } from "../http/problems";
 import { requestDegradations } from "../http/rate-limit";
 import { createdAtProblem, runDecisions, toStoreItem } from "../pipeline";
-import { ScoreResultSchema } from "../schemas/score";
+import { ScoreAnswerSchema, type ScoreAnswer, type ScoreResult } from "../schemas/score";
 import { TransactionRequestSchema } from "../schemas/transaction";
 
 export const MAX_SCORE_BODY_BYTES = 64 * 1024;
@@ -35,7 +35,7 @@ export const scoreRoute = createRoute({
   },
   responses: {
     ...access.responses,
-    200: { content: { "application/json": { schema: ScoreResultSchema } }, description: "The decision" },
+    200: { content: { "application/json": { schema: ScoreAnswerSchema } }, description: "The decision" },
     400: problems("Malformed JSON, invalid fields (every offending field listed) or a card number in the body"),
     409: problems("A request with this transaction id / idempotency key is still being answered"),
     413: problems(`Body over ${MAX_SCORE_BODY_BYTES} bytes`),
@@ -64,9 +64,19 @@ export const answerScore: RouteHandler<typeof scoreRoute, AppEnv> = async (c) =>
   const outcome = run.outcomes[0]!;
   if (outcome.kind === "in_progress") throw new ApiError("idempotency_in_progress");
   if (outcome.kind === "conflict") throw new ApiError("idempotency_key_reused");
-  if (outcome.kind === "replay") return c.json(outcome.result, 200, { "Idempotent-Replayed": "true" });
-  return c.json(outcome.result, 200);
+  if (outcome.kind === "replay") return c.json(shownTo(principal.kind, outcome.result), 200, { "Idempotent-Replayed": "true" });
+  return c.json(shownTo(principal.kind, outcome.result), 200);
 };
+
+/**
+ * A checkout page is not told which model decided: with a challenger live, a script trying shopper ids (the split
+ * key) could otherwise find the shoppers the more lenient model decides for. The merchant's server is told.
+ */
+function shownTo(kind: "publishable" | "secret", result: ScoreResult): ScoreAnswer {
+  if (kind === "secret") return result;
+  const { model: _model, ...rest } = result;
+  return rest;
+}
 
 export function registerScore(app: OpenAPIHono<AppEnv>) {
   app.openapi(scoreRoute, answerScore);

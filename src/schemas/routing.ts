@@ -18,6 +18,12 @@ export const MAX_HISTORY = 50;
 export const MAX_CHALLENGER_SHARE = 50;
 
 const version = z.string().min(1).max(64);
+/** A merchant id as pins key it: never one of an object's special keys. */
+const merchant = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine((m) => m !== "__proto__" && m !== "constructor" && m !== "prototype", "is not a merchant id");
 
 export const MODEL_ROLES = ["live", "challenger", "pinned"] as const;
 export type ModelRole = (typeof MODEL_ROLES)[number];
@@ -36,8 +42,8 @@ export const RoutingChangeSchema = z
     z.object({ action: z.literal("clear_challenger") }).strict(),
     z.object({ action: z.literal("shadow"), version }).strict(),
     z.object({ action: z.literal("unshadow"), version }).strict(),
-    z.object({ action: z.literal("pin"), merchant: z.string().min(1).max(128), version }).strict(),
-    z.object({ action: z.literal("unpin"), merchant: z.string().min(1).max(128) }).strict(),
+    z.object({ action: z.literal("pin"), merchant, version }).strict(),
+    z.object({ action: z.literal("unpin"), merchant }).strict(),
   ])
   .openapi("RoutingChange");
 export type RoutingChange = z.infer<typeof RoutingChangeSchema>;

@@ -86,6 +86,12 @@ export const ScoreResultSchema = z
   })
   .openapi("ScoreResult");
 export type ScoreResult = z.infer<typeof ScoreResultSchema>;
+
+/** POST /v1/score's answer: a checkout page (publishable key) is not told which model decided. */
+export const ScoreAnswerSchema = ScoreResultSchema.extend({
+  model: ScoreResultSchema.shape.model.optional().openapi({ description: "The model that decided — secret keys only: a checkout page is not told" }),
+}).openapi("ScoreAnswer");
+export type ScoreAnswer = z.infer<typeof ScoreAnswerSchema>;
 export type Degradation = (typeof DEGRADATIONS)[number];
 export type Decision = ScoreResult["decision"];
 export type RiskLevel = ScoreResult["risk_level"];

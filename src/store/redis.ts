@@ -172,7 +172,7 @@ export class RedisFeatureStore implements FeatureStore {
     return {
       outcomes,
       ...(query && { policy: policyReply(lookups, replies.reads.slice(0, lookups.length) as RawPolicy[]) }),
-      ...(routing && { routing: routingReply(replies.reads[lookups.length] as RawRouting) }),
+      ...(routing && replies.reads[lookups.length] !== null && { routing: routingReply(replies.reads[lookups.length] as RawRouting) }),
     };
   }
 
@@ -203,6 +203,13 @@ export class RedisFeatureStore implements FeatureStore {
     } else if (out.some(noScript)) {
       // The records ran; only the reads found no script: ask them again, alone.
       out = [...out.slice(0, calls.length), ...(await send(true, [], reads))];
+    }
+    // The routing's read failing (a damaged key) must not cost every score its behaviour: it is dropped, and the
+    // isolate keeps the routing it holds.
+    const routingAt = reads.findIndex((r) => "routing" in r);
+    if (routingAt >= 0 && out[calls.length + routingAt]?.error !== undefined) {
+      console.error(`model routing: reading it failed (${out[calls.length + routingAt]!.error!.split(" ")[0]}); keeping the routing held`);
+      out[calls.length + routingAt] = { result: null };
     }
     const failed = out.find((r) => r.error !== undefined);
     if (failed) throw new Error(`feature store: ${failed.error!.split(" ")[0]}`);

@@ -81,9 +81,6 @@ export const listModelsRoute = createRoute({
   },
 });
 
-/** Paths beside /v1/admin/models/{version} that a version must not shadow. */
-const RESERVED_VERSIONS = new Set(["routing", "observations"]);
-
 const fromRegistry = <T>(call: () => Promise<T>): Promise<T> => backendCall("model registry (R2)", call);
 
 function decodeBase64(text: string): Uint8Array | undefined {
@@ -100,7 +97,7 @@ function decodeBase64(text: string): Uint8Array | undefined {
 export function registerAdminModels(app: OpenAPIHono<AppEnv>) {
   app.openapi(publishModelRoute, async (c) => {
     const { version } = c.req.valid("param");
-    if (RESERVED_VERSIONS.has(version)) throw new ApiError("validation_failed", undefined, [{ path: "version", code: "reserved", message: `"${version}" names an admin route, not a version` }]);
+    if (version === c.get("services").models.bundledVersion) throw new ApiError("conflict", `${version} is the bundled model's version; versions are immutable`);
     const body = c.req.valid("json");
     const services = c.get("services");
     const artifacts: ModelArtifacts = services.modelArtifacts;

@@ -18,7 +18,7 @@ const CAS_ATTEMPTS = 3;
 const PoolSchema = z
   .array(z.object({
       version: z.string(),
-      state: z.enum(["loading", "ready", "failed", "bundled"]),
+      state: z.enum(["loading", "ready", "failed", "bundled", "releasing"]),
       loaded_at: z.string().optional(),
       error: z.string().optional(),
       thresholds: z.object({ review: z.number(), decline: z.number() }).optional(),
@@ -55,7 +55,7 @@ export const changeRoutingRoute = createRoute({
     400: problems("Malformed body"),
     ...unauthorized,
     409: problems("The change cannot be made (`routing_refused`), or others kept changing the routing meanwhile (`conflict`)"),
-    422: problems("The version is neither published nor the bundled one"),
+    422: problems("The version is neither published nor the bundled one, or cannot be opened (`errors[0].code` `cannot_load`)"),
     ...unavailable,
   },
 });
@@ -129,6 +129,15 @@ export function registerAdminRouting(app: OpenAPIHono<AppEnv>) {
         throw new ApiError("unknown_model_version", `${version} is neither published (npm run models -- list) nor the bundled model (${services.models.bundledVersion})`, [
           { path: "version", code: "unknown_version", message: "not published" },
         ]);
+      }
+      // Served here first: a version this build cannot open (its files gone, a card of another feature list) is
+      // refused now, not discovered by every edge node falling back. It also warms this edge node.
+      const opened = await services.models.load(version).then(
+        () => undefined,
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      );
+      if (opened !== undefined) {
+        throw new ApiError("unknown_model_version", `${version} is published but cannot be served here: ${opened}`, [{ path: "version", code: "cannot_load", message: opened }]);
       }
     }
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {

@@ -31,6 +31,8 @@ describe("A/B statistics", () => {
     expect(m.z).toBeGreaterThan(3);
     expect(m.p).toBeLessThan(0.001);
     expect(mcnemar(25, 5).z).toBeLessThan(-3);
+    // Few discordant pairs: exact. 1 against 8 of 9: p = 2 · (1 + 9) / 2⁹.
+    expect(mcnemar(1, 8)).toMatchObject({ exact: true, p: 20 / 512 });
   });
 
   it("PSI: 0 for the same sample, large for a shifted one", () => {

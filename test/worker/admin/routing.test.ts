@@ -2,7 +2,8 @@ import { env } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { bucketOf } from "../../../src/model/routing";
 import type { ScoreResult } from "../../../src/schemas/score";
-import { OTHER_SECRET_KEY, TEST_METRICS_TOKEN, TEST_PUBLISHABLE_KEY } from "../auth/keys";
+import { OTHER_SECRET_KEY, TEST_METRICS_TOKEN, TEST_ORIGIN, TEST_PUBLISHABLE_KEY, TEST_SECRET_KEY } from "../auth/keys";
+import { callWith } from "../auth/helpers";
 import { bearer, getWithKey, postJson, transaction, type ProblemBody } from "../helpers";
 import { admin, bundledCard, candidate, publish, route, uniqueVersion } from "./registry";
 
@@ -16,6 +17,12 @@ import { admin, bundledCard, candidate, publish, route, uniqueVersion } from "./
 const BUNDLED = bundledCard.version;
 const seven = candidate(uniqueVersion("1.0.0-seed7"), "seed7");
 const twin = candidate(uniqueVersion("1.0.0-twin"));
+
+/** Deletes a version's files from the local R2, leaving its summary: what the loader meets in an R2 outage. */
+async function dropFiles(version: string): Promise<void> {
+  const listed = await env.MODELS!.list({ prefix: `models/${version}/` });
+  await env.MODELS!.delete(listed.objects.map((o) => o.key).filter((k) => !k.endsWith("summary.json")));
+}
 
 async function resetRouting(): Promise<void> {
   const res = await fetch(inject("redisRestUrl"), { method: "POST", headers: { authorization: `Bearer ${inject("redisRestToken")}` }, body: JSON.stringify(["DEL", "models:v1:routing"]) });
@@ -133,18 +140,31 @@ describe("model routing: happy path", () => {
     expect((await score({ merchant: { id: "m_other" } }, bearer(OTHER_SECRET_KEY))).model.version).toBe(BUNDLED);
   });
 
-  it("a batch split between live and challenger names each item's model", async () => {
+  it("a batch split between live and challenger names each item's model, and each is scored by it", async () => {
     await change({ action: "challenger", version: seven.version, share: 50 });
-    const items = Array.from({ length: 40 }, (_, i) => transaction({ customer: { id: `cus_batch_split_${i}` } }));
+    // Items alike but for their (fresh) entities and IP: the same feature row each, so each model gives one score.
+    const shaped = (i: number, tag: string) => transaction({ customer: { id: `cus_batch_${tag}_${i}` }, device: { ip: `198.51.100.${i}` } });
+    const items = Array.from({ length: 40 }, (_, i) => shaped(i, "split"));
     const res = await postJson("/v1/score/batch", { transactions: items });
     expect(res.status).toBe(200);
     const body = await res.json<{ results: ScoreResult[]; model: { version: string } }>();
     expect(body.model.version).toBe(BUNDLED);
-    const roles = body.results.map((r) => r.model.role);
-    expect(new Set(roles)).toEqual(new Set(["live", "challenger"]));
     body.results.forEach((r, i) => expect(r.model.role).toBe(bucketOf(seven.version, `cus:cus_batch_split_${i}`) < 5000 ? "challenger" : "live"));
-    // Each was scored by its own model: the single score of the same row by the same model agrees.
+    const scoresOf = (role: string) => new Set(body.results.filter((r) => r.model.role === role).map((r) => r.score));
+    expect(scoresOf("live").size).toBe(1);
+    expect(scoresOf("challenger").size).toBe(1);
+    const [live] = scoresOf("live");
+    const [challenger] = scoresOf("challenger");
+    expect(live).not.toBe(challenger);
+    // The same row scored alone by each model (the merchant pinned to it) gives the batch's score for it.
     await change({ action: "clear_challenger" });
+    for (const [k, [version, expected]] of ([[seven.version, challenger], [BUNDLED, live]] as const).entries()) {
+      await change({ action: "pin", merchant: "m_test", version });
+      const alone = await score(shaped(60 + k, "alone"));
+      expect(alone.model).toMatchObject({ version, role: "pinned" });
+      expect(alone.score).toBe(expected);
+      await change({ action: "unpin", merchant: "m_test" });
+    }
   });
 });
 
@@ -182,28 +202,40 @@ describe("model routing: errors", () => {
     await refused(await route({ action: "promote", version: seven.version, extra: 1 }), 400, "validation_failed");
   });
 
-  it("a version named like an admin route cannot be published", async () => {
-    const res = await publish(candidate("routing"));
-    await refused(res, 400, "validation_failed");
+  it("the bundled model's version cannot be published over it", async () => {
+    await refused(await publish(candidate(BUNDLED)), 409, "conflict");
   });
 
-  it("the registry cannot serve a routed version (its files gone from R2): the answer degrades, never fails", async () => {
+  it("a published version this build cannot open (its files gone from R2) cannot be routed to: 422, routing untouched", async () => {
+    const gone = candidate(uniqueVersion("1.0.0-gone"));
+    expect((await publish(gone)).status).toBe(201);
+    await dropFiles(gone.version);
+    const before = await (await admin("/v1/admin/models/routing")).json<{ stamp: number }>();
+    const body = await refused(await route({ action: "shadow", version: gone.version }), 422, "unknown_model_version");
+    expect(body.errors?.[0]?.code).toBe("cannot_load");
+    expect((await (await admin("/v1/admin/models/routing")).json<{ stamp: number }>()).stamp).toBe(before.stamp);
+  });
+
+  it("an edge node whose registry cannot serve the live version: the answer degrades to the bundled model, never fails", async () => {
     const broken = candidate(uniqueVersion("1.0.0-broken"));
     expect((await publish(broken)).status).toBe(201);
-    // What an R2 outage looks like to the loader: the version's summary is there, its files cannot be read.
-    const listed = await env.MODELS!.list({ prefix: `models/${broken.version}/` });
-    await env.MODELS!.delete(listed.objects.map((o) => o.key).filter((k) => !k.endsWith("summary.json")));
     await change({ action: "promote", version: broken.version });
-    const out = await score();
+    // What an R2 outage looks like to an edge node that does not hold the model yet (a fresh app: its own pool):
+    // the version's summary is there, its files cannot be read.
+    await dropFiles(broken.version);
+    const res = await callWith({}, "/v1/score", { key: TEST_SECRET_KEY, body: transaction() });
+    expect(res.status).toBe(200);
+    const out = await res.json<ScoreResult>();
     expect(out.model).toEqual({ id: bundledCard.id, version: BUNDLED, role: "fallback" });
     expect(out.degraded).toContain("model_registry");
     expect(["approve", "review", "decline"]).toContain(out.decision);
-    const state = await (await admin("/v1/admin/models/routing")).json<{ this_node: { version: string; state: string; error?: string }[] }>();
-    expect(state.this_node).toContainEqual(expect.objectContaining({ version: broken.version, state: "failed" }));
+    // This edge node, which loaded it before the outage, keeps serving it.
+    expect((await score()).model).toEqual({ id: broken.card.id, version: broken.version, role: "live" });
     await change({ action: "rollback" });
-    const healed = await score();
-    expect(healed.degraded).not.toContain("model_registry");
-    expect(healed.model.role).toBe("live");
+    const healed = await callWith({}, "/v1/score", { key: TEST_SECRET_KEY, body: transaction() });
+    const back = await healed.json<ScoreResult>();
+    expect(back.degraded).not.toContain("model_registry");
+    expect(back.model.role).toBe("live");
   });
 });
 
@@ -214,6 +246,22 @@ describe("model routing: security", () => {
       expect((await admin("/v1/admin/models/observations", { token: token || "x" })).status).toBe(401);
       expect((await admin("/v1/admin/models/routing", { token: token || "x" })).status).toBe(401);
     }
+  });
+
+  it("a checkout page is not told which model decided (it could shop for the lenient one by trying shopper ids)", async () => {
+    await change({ action: "challenger", version: seven.version, share: 50 });
+    for (let i = 0; i < 6; i++) {
+      const res = await postJson("/v1/score", transaction({ customer: { id: `cus_pk_${i}` } }), { ...bearer(TEST_PUBLISHABLE_KEY), origin: TEST_ORIGIN });
+      expect(res.status).toBe(200);
+      const body = await res.json<Record<string, unknown>>();
+      expect(body.model).toBeUndefined();
+      expect(JSON.stringify(body)).not.toContain(seven.version);
+    }
+    await change({ action: "clear_challenger" });
+  });
+
+  it("a merchant named like an object's special keys cannot be pinned", async () => {
+    for (const merchant of ["__proto__", "constructor"]) expect((await route({ action: "pin", merchant, version: twin.version })).status).toBe(400);
   });
 
   it("a merchant sees its own pin, never another merchant's", async () => {

@@ -143,7 +143,9 @@ describe("model routing: happy path", () => {
   it("a batch split between live and challenger names each item's model, and each is scored by it", async () => {
     await change({ action: "challenger", version: seven.version, share: 50 });
     // Items alike but for their (fresh) entities and IP: the same feature row each, so each model gives one score.
-    const shaped = (i: number, tag: string) => transaction({ customer: { id: `cus_batch_${tag}_${i}` }, device: { ip: `198.51.100.${i}` } });
+    // IPs of this run's own (an IPv6 documentation prefix): other files' histories use the IPv4 test nets.
+    const run = Math.floor(Math.random() * 0xffff).toString(16);
+    const shaped = (i: number, tag: string) => transaction({ customer: { id: `cus_batch_${tag}_${i}` }, device: { ip: `2001:db8:7e57:${run}::${i + 1}` } });
     const items = Array.from({ length: 40 }, (_, i) => shaped(i, "split"));
     const res = await postJson("/v1/score/batch", { transactions: items });
     expect(res.status).toBe(200);

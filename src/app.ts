@@ -21,6 +21,7 @@ import { openPublished } from "./model/registry/open";
 import { RoutingView } from "./model/routing-view";
 import { modelArtifactsFrom } from "./model/registry/from-config";
 import { registerEntity } from "./routes/entity";
+import { registerFeedbackRoutes } from "./routes/feedback";
 import { registerHealth } from "./routes/health";
 import { registerMetrics } from "./routes/metrics";
 import { registerModel } from "./routes/model";
@@ -46,7 +47,7 @@ export function servicesFor(env: Bindings): Services {
   if (!s) {
     const config = configFrom(env);
     const limiter = rateLimiterFrom(config);
-    const { store, policy, routing: routingStore } = storesFrom(config);
+    const { store, policy, routing: routingStore, transactions } = storesFrom(config);
     const modelArtifacts = modelArtifactsFrom(config, env.MODELS);
     const models = new ModelPool(defaultModel, BUNDLED_VERSION, openPublished(modelArtifacts));
     const routing = new RoutingView(BUNDLED_VERSION);
@@ -64,6 +65,7 @@ export function servicesFor(env: Bindings): Services {
       models,
       routing,
       routingStore,
+      transactions,
       observations: new ObservationLog(),
       store,
       policy,
@@ -107,6 +109,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerScore(app);
   registerScoreBatch(app);
   registerPolicy(app);
+  registerFeedbackRoutes(app);
   registerAdminRouting(app);
   registerAdminModels(app);
   registerEntity(app);

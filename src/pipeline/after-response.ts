@@ -5,6 +5,35 @@ import type { StoreItem } from "../store/interface";
 import type { PipelineDeps } from "./deps";
 import type { ShadowScore } from "./shadows";
 import type { ObservationLog } from "../analytics/observations";
+import { entityIds } from "../features";
+import type { TransactionRecord } from "../schemas/feedback";
+import type { ScoreResult } from "../schemas/score";
+
+/** What is kept of a scored transaction for its labels and the review queue: its entities, never a card number. */
+function transactionRecord(item: StoreItem, result: ScoreResult): TransactionRecord {
+  const { tx } = item.input;
+  const ids = entityIds(tx);
+  return {
+    transaction_id: tx.transaction_id,
+    merchant: tx.merchant.id,
+    t: item.input.t,
+    score: result.score,
+    decision: result.decision,
+    ...(result.decision_source && { decision_source: result.decision_source }),
+    model: { version: result.model.version, ...(result.model.role && { role: result.model.role }) },
+    source: item.source,
+    amount: tx.amount,
+    currency: tx.currency,
+    entities: {
+      card: tx.card.fingerprint,
+      ...(ids.device !== undefined && { device: ids.device }),
+      ...(ids.ip !== undefined && { ip: ids.ip }),
+      ...(ids.customer !== undefined && { customer: ids.customer }),
+      ...(tx.customer?.email_domain !== undefined && { email_domain: tx.customer.email_domain.toLowerCase() }),
+    },
+    reasons: result.reasons.map((r) => r.code),
+  };
+}
 
 /** Each fresh decision with the scores of every model that saw it, for the A/B report. */
 function observe(log: ObservationLog, items: readonly StoreItem[], run: ScoreRun, shadows: readonly ShadowScore[][]): void {
@@ -68,6 +97,14 @@ export function afterResponse(
     return;
   }
   const fresh = run.outcomes.flatMap((o, i) => (o.kind === "scored" ? [{ item: items[i]!, response: o.result }] : []));
+  if (fresh.length > 0 && deps.transactions.kind !== "not_configured") {
+    const merchant = fresh[0]!.item.input.tx.merchant.id;
+    waitUntil(
+      deps.transactions
+        .remember(merchant, fresh.map(({ item, response }) => transactionRecord(item, response)))
+        .catch((e: unknown) => console.error("transaction records: keeping them failed:", e instanceof Error ? e.name : typeof e)),
+    );
+  }
   // Without the store's round trip nothing was reserved: there is nowhere to keep the answer.
   if (fresh.length === 0 || run.degraded.includes("features")) return;
   // The error's name only: Upstash errors quote the command, i.e. the transactions and their answers.

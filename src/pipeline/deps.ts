@@ -6,6 +6,7 @@ import type { ModelPool } from "../model/pool";
 import type { RoutingView } from "../model/routing-view";
 import type { PolicyViews } from "../policy";
 import type { FeatureStore } from "../store/interface";
+import type { TransactionStore } from "../store/transactions/interface";
 
 /** The backends a decision uses. The app builds them once per isolate (src/app.ts); any entry point passes them in. */
 export interface PipelineDeps {
@@ -15,6 +16,8 @@ export interface PipelineDeps {
   models: ModelPool;
   /** The model routing, refreshed by each score's round trip. */
   routing: RoutingView;
+  /** What is kept of each scored transaction for its labels and the review queue (docs/feedback.md). */
+  transactions: TransactionStore;
   /** Recent decisions with their shadow scores, for the A/B report (src/analytics/observations.ts). */
   observations: ObservationLog;
   store: FeatureStore;

@@ -12,6 +12,10 @@ import type { RoutingStore } from "./routing/interface";
 import { MemoryRoutingStore } from "./routing/memory";
 import { NotConfiguredRoutingStore } from "./routing/not-configured";
 import { RedisRoutingStore } from "./routing/redis";
+import type { TransactionStore } from "./transactions/interface";
+import { MemoryTransactionStore } from "./transactions/memory";
+import { NotConfiguredTransactionStore } from "./transactions/not-configured";
+import { RedisTransactionStore } from "./transactions/redis";
 
 /** The feature store the configuration names (config.ts BACKENDS). */
 export function featureStoreFrom(config: Config): FeatureStore {
@@ -22,17 +26,20 @@ export function featureStoreFrom(config: Config): FeatureStore {
  * The feature store, the policy store and the model routing store the configuration names, over the same
  * backend: a score's round trip reads the policy and the routing the other two write.
  */
-export function storesFrom(config: Config): { store: FeatureStore; policy: PolicyStore; routing: RoutingStore } {
+export function storesFrom(config: Config): { store: FeatureStore; policy: PolicyStore; routing: RoutingStore; transactions: TransactionStore } {
   if (config.BACKENDS === "memory") {
     const store = new MemoryFeatureStore();
-    return { store, policy: new MemoryPolicyStore(store.policy), routing: new MemoryRoutingStore(store.routing) };
+    return { store, policy: new MemoryPolicyStore(store.policy), routing: new MemoryRoutingStore(store.routing), transactions: new MemoryTransactionStore() };
   }
   const redis = upstashFrom(config);
-  if (!redis) return { store: new NotConfiguredFeatureStore(), policy: new NotConfiguredPolicyStore(), routing: new NotConfiguredRoutingStore() };
+  if (!redis) {
+    return { store: new NotConfiguredFeatureStore(), policy: new NotConfiguredPolicyStore(), routing: new NotConfiguredRoutingStore(), transactions: new NotConfiguredTransactionStore() };
+  }
   const operator = { ...redis, timeoutMs: Math.max(config.REDIS_TIMEOUT_MS, 2_000) };
   return {
     store: new RedisFeatureStore({ ...redis, timeoutMs: config.REDIS_TIMEOUT_MS }),
     policy: new RedisPolicyStore(operator),
     routing: new RedisRoutingStore(operator),
+    transactions: new RedisTransactionStore(operator),
   };
 }

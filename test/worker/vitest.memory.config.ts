@@ -9,7 +9,7 @@ import { workerProject } from "./project";
  */
 export default workerProject({
   name: "worker-memory",
-  include: ["test/worker/routes/**/*.test.ts", "test/worker/policy/**/*.test.ts", "test/worker/memory/**/*.test.ts"],
+  include: ["test/worker/routes/**/*.test.ts", "test/worker/policy/**/*.test.ts", "test/worker/feedback/**/*.test.ts", "test/worker/memory/**/*.test.ts"],
   exclude: ["test/worker/routes/health.cache.test.ts"],
   globalSetup: "test/worker/memory-setup.ts",
   bindings: (inject) => ({

@@ -1,0 +1,72 @@
+import { type StoredLabel, type TransactionRecord } from "../../schemas/feedback";
+import { MAX_OPEN_REVIEWS, type LabelResult, type LabelWrite, type StoredReview, type TransactionStore } from "./interface";
+import { precedence } from "./precedence";
+import { storedLabel } from "./redis";
+
+interface Kept {
+  record: TransactionRecord;
+  label?: StoredLabel;
+  review?: StoredReview;
+  open: boolean;
+}
+
+/** The records in this isolate (BACKENDS=memory): the same semantics as the Redis scripts, without the TTL. */
+export class MemoryTransactionStore implements TransactionStore {
+  readonly kind = "memory" as const;
+  private readonly kept = new Map<string, Kept>();
+  private readonly key = (merchant: string, id: string) => `${merchant}\u0000${id}`;
+
+  constructor(private readonly max = 200_000) {}
+
+  async remember(merchant: string, records: TransactionRecord[]): Promise<void> {
+    for (const record of records) {
+      const k = this.key(merchant, record.transaction_id);
+      const prior = this.kept.get(k);
+      this.kept.delete(k);
+      this.kept.set(k, { ...prior, record, open: prior?.review ? false : prior?.open === true || record.decision === "review" });
+      if (this.kept.size > this.max) this.kept.delete(this.kept.keys().next().value!);
+    }
+    const open = [...this.kept.entries()].filter(([k, v]) => v.open && k.startsWith(`${merchant}\u0000`));
+    for (const [, v] of open.slice(0, Math.max(0, open.length - MAX_OPEN_REVIEWS))) v.open = false;
+  }
+
+  async label(merchant: string, labels: LabelWrite[]): Promise<LabelResult[]> {
+    return labels.map((l) => {
+      const kept = this.kept.get(this.key(merchant, l.transaction_id));
+      return kept ? this.apply(kept, l) : { kind: "unknown" };
+    });
+  }
+
+  async get(merchant: string, transactionId: string) {
+    const kept = this.kept.get(this.key(merchant, transactionId));
+    return kept && { record: kept.record, ...(kept.label && { label: kept.label }), ...(kept.review && { review: kept.review }) };
+  }
+
+  async openReviews(merchant: string, opts: { after?: string; limit: number }) {
+    const open = [...this.kept.entries()]
+      .filter(([k, v]) => v.open && k.startsWith(`${merchant}\u0000`))
+      .map(([, v]) => v.record)
+      .sort((a, b) => a.t - b.t || (a.transaction_id < b.transaction_id ? -1 : 1));
+    const from = opts.after ? open.findIndex((r) => `${r.t}:${r.transaction_id}` === opts.after) + 1 : 0;
+    const items = open.slice(from, from + opts.limit);
+    const last = items.at(-1);
+    return { items, ...(from + opts.limit < open.length && last && { next: `${last.t}:${last.transaction_id}` }) };
+  }
+
+  async resolveReview(merchant: string, transactionId: string, review: StoredReview, label: LabelWrite) {
+    const kept = this.kept.get(this.key(merchant, transactionId));
+    if (!kept) return { kind: "unknown" as const };
+    if (kept.review) return { kind: "already" as const, review: kept.review, label: kept.label ? { kind: "duplicate" as const, current: kept.label } : { kind: "unknown" as const } };
+    if (!kept.open) return { kind: "unknown" as const };
+    kept.open = false;
+    kept.review = review;
+    return { kind: "resolved" as const, review, label: this.apply(kept, label) };
+  }
+
+  private apply(kept: Kept, l: LabelWrite): LabelResult {
+    const next = storedLabel(l);
+    const outcome = precedence(kept.label, next);
+    if (outcome === "applied") kept.label = next;
+    return { kind: outcome, current: kept.label! };
+  }
+}

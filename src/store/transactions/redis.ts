@@ -1,0 +1,114 @@
+import type { Redis } from "@upstash/redis/cloudflare";
+import { StoredLabelSchema, TransactionRecordSchema, authorityOf, type StoredLabel, type TransactionRecord } from "../../schemas/feedback";
+import { upstashRedis, type UpstashConnection } from "../upstash";
+import { MAX_OPEN_REVIEWS, RECORD_TTL_S, type LabelResult, type LabelWrite, type StoredReview, type TransactionStore } from "./interface";
+import { openReviewsKey, recordKey } from "./layout";
+import { LABEL_SCRIPT, REMEMBER_SCRIPT, RESOLVE_SCRIPT } from "./scripts";
+
+/** Records a call may name: a script's work (and its keys' locks) stays bounded; a larger request is split. */
+const PER_CALL = 200;
+
+const labelJson = (l: LabelWrite): string => JSON.stringify(storedLabel(l));
+export const storedLabel = (l: LabelWrite): StoredLabel => ({
+  label: l.label,
+  source: l.source,
+  ...(l.reason_code !== undefined && { reason_code: l.reason_code }),
+  learnt_at: new Date(l.learnt_at).toISOString(),
+  received_at: l.received_at,
+});
+const labelArgs = (l: LabelWrite) => [labelJson(l), String(authorityOf(l.source)), String(Date.parse(l.learnt_at)), l.label];
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, raw: string | null | undefined | false): T | undefined {
+  if (!raw) return undefined;
+  try {
+    const out = schema.safeParse(JSON.parse(raw));
+    return out.success ? out.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The records in Upstash Redis (layout.ts), each write one script (scripts.ts). */
+export class RedisTransactionStore implements TransactionStore {
+  readonly kind = "redis" as const;
+  private readonly redis: Redis;
+  private readonly rememberScript;
+  private readonly labelScript;
+  private readonly resolveScript;
+
+  constructor(opts: UpstashConnection & { timeoutMs: number }) {
+    // Nobody waits on these at checkout: after the answer, or an operator's call. One retry (the writes are idempotent).
+    this.redis = upstashRedis({ ...opts, retries: 1 });
+    this.rememberScript = this.redis.createScript<number>(REMEMBER_SCRIPT);
+    this.labelScript = this.redis.createScript<[string, string | null][]>(LABEL_SCRIPT);
+    this.resolveScript = this.redis.createScript<(string | null)[]>(RESOLVE_SCRIPT);
+  }
+
+  async remember(merchant: string, records: TransactionRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += PER_CALL) {
+      const part = records.slice(i, i + PER_CALL);
+      await this.rememberScript.exec(
+        [...part.map((r) => recordKey(merchant, r.transaction_id)), openReviewsKey(merchant)],
+        [String(RECORD_TTL_S), String(MAX_OPEN_REVIEWS), ...part.flatMap((r) => [JSON.stringify(r), r.decision === "review" ? "1" : "0", String(r.t), r.transaction_id])],
+      );
+    }
+  }
+
+  async label(merchant: string, labels: LabelWrite[]): Promise<LabelResult[]> {
+    const out: LabelResult[] = [];
+    for (let i = 0; i < labels.length; i += PER_CALL) {
+      const part = labels.slice(i, i + PER_CALL);
+      const replies = await this.labelScript.exec(
+        part.map((l) => recordKey(merchant, l.transaction_id)),
+        [String(RECORD_TTL_S), ...part.flatMap(labelArgs)],
+      );
+      for (const [kind, current] of replies) out.push(kind === "unknown" ? { kind } : { kind: kind as "applied" | "duplicate" | "superseded", current: parse(StoredLabelSchema, current)! });
+    }
+    return out;
+  }
+
+  async get(merchant: string, transactionId: string) {
+    const [record, label, review] = (await this.redis.hmget(recordKey(merchant, transactionId), "record", "label", "review")) as unknown as [string | null, string | null, string | null];
+    const parsed = parse<TransactionRecord>(TransactionRecordSchema, record);
+    if (!parsed) return undefined;
+    const l = parse(StoredLabelSchema, label);
+    const r = review ? (JSON.parse(review) as StoredReview) : undefined;
+    return { record: parsed, ...(l && { label: l }), ...(r && { review: r }) };
+  }
+
+  async openReviews(merchant: string, opts: { after?: string; limit: number }) {
+    // Pages by (time, id): ZRANGE BYSCORE from the last time seen, skipping what the last page already held.
+    const [afterT, afterId] = opts.after ? [Number(opts.after.split(":")[0]), opts.after.slice(opts.after.indexOf(":") + 1)] : [Number.NEGATIVE_INFINITY, ""];
+    const raw = (await this.redis.zrange(openReviewsKey(merchant), opts.after ? afterT : "-inf", "+inf", { byScore: true, withScores: true, offset: 0, count: opts.limit + 50 })) as unknown as string[];
+    const ids: { id: string; t: number }[] = [];
+    for (let i = 0; i < raw.length; i += 2) {
+      const id = raw[i]!;
+      const t = Number(raw[i + 1]);
+      if (opts.after && t === afterT && id <= afterId) continue;
+      ids.push({ id, t });
+    }
+    const page = ids.slice(0, opts.limit);
+    const items: TransactionRecord[] = [];
+    if (page.length > 0) {
+      const p = this.redis.pipeline();
+      for (const { id } of page) p.hget(recordKey(merchant, id), "record");
+      const records = (await p.exec()) as (string | null)[];
+      records.forEach((r) => {
+        const rec = parse<TransactionRecord>(TransactionRecordSchema, r);
+        if (rec) items.push(rec);
+      });
+    }
+    const last = page.at(-1);
+    return { items, ...(ids.length > opts.limit && last && { next: `${last.t}:${last.id}` }) };
+  }
+
+  async resolveReview(merchant: string, transactionId: string, review: StoredReview, label: LabelWrite) {
+    const reply = await this.resolveScript.exec([recordKey(merchant, transactionId), openReviewsKey(merchant)], [transactionId, JSON.stringify(review), ...labelArgs(label)]);
+    if (reply[0] === "unknown") return { kind: "unknown" as const };
+    if (reply[0] === "already") {
+      const current = parse(StoredLabelSchema, reply[2]);
+      return { kind: "already" as const, review: JSON.parse(reply[1]!) as StoredReview, label: current ? { kind: "duplicate" as const, current } : { kind: "unknown" as const } };
+    }
+    return { kind: "resolved" as const, review, label: { kind: reply[2] as "applied" | "duplicate" | "superseded", current: parse(StoredLabelSchema, reply[3])! } };
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The transaction records' Lua scripts (layout.ts). Label precedence (precedence.ts states the same
+ * rule for the memory store): a new label replaces the kept one when its source's authority is higher, or equal
+ * and it was learnt later; the same label from a source of the same authority learnt at the same moment is a
+ * duplicate; anything else leaves the kept one (superseded).
+ */
+
+/** Applies one label to the record at `key`: ARGV-style values passed in; returns outcome, current label JSON. */
+const APPLY_LABEL = `
+local function apply(key, json, rank, at, value)
+  local kept = redis.call('HMGET', key, 'label', 'label_rank', 'label_at', 'label_value')
+  if kept[1] then
+    local krank, kat = tonumber(kept[2]), tonumber(kept[3])
+    if krank == rank and kat == at and kept[4] == value then return {'duplicate', kept[1]} end
+    if rank < krank or (rank == krank and at <= kat) then return {'superseded', kept[1]} end
+  end
+  redis.call('HSET', key, 'label', json, 'label_rank', rank, 'label_at', string.format('%d', at), 'label_value', value)
+  return {'applied', json}
+end
+`;
+
+/** KEYS: record keys…, then the open queue. ARGV: ttl s, queue cap, then per record: JSON, '1' if review, t, id. */
+export const REMEMBER_SCRIPT = `#!lua flags=allow-key-locking
+local n = #KEYS - 1
+local queue = KEYS[#KEYS]
+for i = 1, n do
+  local at = 3 + (i - 1) * 4
+  redis.call('HSET', KEYS[i], 'record', ARGV[at])
+  redis.call('EXPIRE', KEYS[i], tonumber(ARGV[1]))
+  if ARGV[at + 1] == '1' and redis.call('HEXISTS', KEYS[i], 'review') == 0 then
+    redis.call('ZADD', queue, tonumber(ARGV[at + 2]), ARGV[at + 3])
+  end
+end
+local excess = redis.call('ZCARD', queue) - tonumber(ARGV[2])
+if excess > 0 then redis.call('ZREMRANGEBYRANK', queue, 0, excess - 1) end
+return n
+`;
+
+/** KEYS: record keys. ARGV: ttl s, then per label: JSON, authority rank, learnt at (ms), label value. */
+export const LABEL_SCRIPT = `#!lua flags=allow-key-locking
+${APPLY_LABEL}
+local out = {}
+for i = 1, #KEYS do
+  local at = 2 + (i - 1) * 4
+  if redis.call('HEXISTS', KEYS[i], 'record') == 0 then
+    out[i] = {'unknown', false}
+  else
+    out[i] = apply(KEYS[i], ARGV[at], tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2]), ARGV[at + 3])
+    redis.call('EXPIRE', KEYS[i], tonumber(ARGV[1]))
+  end
+end
+return out
+`;
+
+/**
+ * KEYS: record key, open queue. ARGV: transaction id, review JSON, then the manual_review label: JSON, rank,
+ * learnt at (ms), value. Reply: {'unknown'} | {'already', review JSON, current label JSON} |
+ * {'resolved', review JSON, label outcome, current label JSON}.
+ */
+export const RESOLVE_SCRIPT = `#!lua flags=allow-key-locking
+${APPLY_LABEL}
+if redis.call('HEXISTS', KEYS[1], 'record') == 0 then return {'unknown'} end
+local kept = redis.call('HGET', KEYS[1], 'review')
+if kept then return {'already', kept, redis.call('HGET', KEYS[1], 'label') or false} end
+if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return {'unknown'} end
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[1], 'review', ARGV[2])
+local applied = apply(KEYS[1], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6])
+return {'resolved', ARGV[2], applied[1], applied[2]}
+`;

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { OTHER_SECRET_KEY } from "../auth/keys";
+import { bearer, getWithKey, postJson } from "../helpers";
+import { scored } from "./helpers";
+
+interface Page {
+  reviews: { transaction_id: string; decision: string; score: number; reasons: string[]; entities: { card: string } }[];
+  next?: string;
+}
+
+/** Review decisions of a card of this test's own: a test card with the test-mode key decides `review`. */
+const toReview = () => scored({ card: { fingerprint: "card_fp_test_review" } });
+
+async function queue(headers: Record<string, string> = {}): Promise<Page["reviews"]> {
+  const all: Page["reviews"] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await (await getWithKey(`/v1/reviews?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, headers)).json<Page>();
+    all.push(...page.reviews);
+    cursor = page.next;
+  } while (cursor);
+  return all;
+}
+
+async function waitQueued(id: string): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    if ((await queue()).some((r) => r.transaction_id === id)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${id} never reached the review queue`);
+}
+
+describe("the review queue", () => {
+  it("a review decision joins the queue; resolving it labels it manual_review and takes it out; again: the same answer", async () => {
+    const t = await toReview();
+    expect(t.decision).toBe("review");
+    await waitQueued(t.transaction_id);
+    const entry = (await queue()).find((r) => r.transaction_id === t.transaction_id)!;
+    expect(entry).toMatchObject({ decision: "review", score: t.score, entities: { card: "card_fp_test_review" } });
+    const res = await postJson(`/v1/reviews/${t.transaction_id}`, { outcome: "fraud", note: "confirmed by phone" });
+    expect(res.status).toBe(200);
+    const out = await res.json<Record<string, unknown>>();
+    expect(out).toMatchObject({ transaction_id: t.transaction_id, review: { outcome: "fraud", note: "confirmed by phone" }, label: { status: "applied", label: { label: "fraud", source: "manual_review" } }, resolved_before: false });
+    expect((await queue()).some((r) => r.transaction_id === t.transaction_id)).toBe(false);
+    const again = await (await postJson(`/v1/reviews/${t.transaction_id}`, { outcome: "legitimate" })).json<Record<string, unknown>>();
+    expect(again).toMatchObject({ review: { outcome: "fraud" }, resolved_before: true });
+  });
+
+  it("an approved transaction is not in the queue: 404; another merchant's queue is its own", async () => {
+    const approved = await scored({ card: { fingerprint: "card_fp_test_approve" } });
+    expect((await postJson(`/v1/reviews/${approved.transaction_id}`, { outcome: "fraud" })).status).toBe(404);
+    const t = await toReview();
+    await waitQueued(t.transaction_id);
+    expect((await queue(bearer(OTHER_SECRET_KEY))).some((r) => r.transaction_id === t.transaction_id)).toBe(false);
+    expect((await postJson(`/v1/reviews/${t.transaction_id}`, { outcome: "legitimate" }, bearer(OTHER_SECRET_KEY))).status).toBe(404);
+  });
+
+  it("pages through the queue without repeats", async () => {
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await toReview()).transaction_id);
+    await waitQueued(ids.at(-1)!);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await (await getWithKey(`/v1/reviews?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`)).json<Page>();
+      seen.push(...page.reviews.map((r) => r.transaction_id));
+      cursor = page.next;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of ids) expect(seen).toContain(id);
+  });
+});

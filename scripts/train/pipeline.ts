@@ -58,7 +58,8 @@ export interface PipelineResult {
 
 export const PARITY_TOLERANCE = 1e-5;
 
-export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
+/** `dataset`: train on these rows instead of generating them (npm run retrain: the stream plus labelled decisions). */
+export async function runPipeline(o: PipelineOptions, dataset?: Dataset): Promise<PipelineResult> {
   const log = o.log ?? (() => {});
   const timings: Record<string, number> = {};
   let mark = performance.now();
@@ -69,8 +70,8 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
     log(`${name}: ${timings[name]!.toFixed(1)}s`);
   };
 
-  const ds = await buildDataset({ seed: o.seed, rows: o.rows, ...(o.days ? { days: o.days } : {}), dataPath: o.dataPath ?? null, quiet: o.quiet ?? false });
-  step("generate + replay features");
+  const ds = dataset ?? (await buildDataset({ seed: o.seed, rows: o.rows, ...(o.days ? { days: o.days } : {}), dataPath: o.dataPath ?? null, quiet: o.quiet ?? false }));
+  step(dataset ? "dataset given" : "generate + replay features");
 
   const split = timeSplit(ds, { warmupDays: o.warmupDays, trainShare: 0.7, validationShare: 0.15, negativeRate: o.negativeRate, seed: o.seed });
   const train = { X: ds.X, features: ds.features, rows: split.train, y: ds.y, w: split.trainWeights };

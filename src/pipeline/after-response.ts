@@ -10,7 +10,7 @@ import type { TransactionRecord } from "../schemas/feedback";
 import type { ScoreResult } from "../schemas/score";
 
 /** What is kept of a scored transaction for its labels and the review queue: its entities, never a card number. */
-function transactionRecord(item: StoreItem, result: ScoreResult): TransactionRecord {
+function transactionRecord(item: StoreItem, result: ScoreResult, features: Float32Array): TransactionRecord {
   const { tx } = item.input;
   const ids = entityIds(tx);
   return {
@@ -32,6 +32,8 @@ function transactionRecord(item: StoreItem, result: ScoreResult): TransactionRec
       ...(tx.customer?.email_domain !== undefined && { email_domain: tx.customer.email_domain.toLowerCase() }),
     },
     reasons: result.reasons.map((r) => r.code),
+    // Nine significant digits: every float32 round-trips exactly.
+    features: Array.from(features, (x) => Number(x.toPrecision(9))),
   };
 }
 
@@ -96,12 +98,12 @@ export function afterResponse(
     waitUntil(releaseTwice(deps, items));
     return;
   }
-  const fresh = run.outcomes.flatMap((o, i) => (o.kind === "scored" ? [{ item: items[i]!, response: o.result }] : []));
+  const fresh = run.outcomes.flatMap((o, i) => (o.kind === "scored" ? [{ item: items[i]!, response: o.result, features: o.features }] : []));
   if (fresh.length > 0 && deps.transactions.kind !== "not_configured") {
     const merchant = fresh[0]!.item.input.tx.merchant.id;
     waitUntil(
       deps.transactions
-        .remember(merchant, fresh.map(({ item, response }) => transactionRecord(item, response)))
+        .remember(merchant, fresh.map(({ item, response, features }) => transactionRecord(item, response, features)))
         .catch((e: unknown) => console.error("transaction records: keeping them failed:", e instanceof Error ? e.name : typeof e)),
     );
   }

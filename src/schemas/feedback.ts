@@ -84,6 +84,8 @@ export const TransactionRecordSchema = z
     currency: z.string(),
     entities: z.object({ card: z.string(), device: z.string().optional(), ip: z.string().optional(), customer: z.string().optional(), email_domain: z.string().optional() }),
     reasons: z.array(z.string()),
+    /** The feature row the model scored (FEATURE_NAMES order), for retraining on labelled decisions. */
+    features: z.array(z.number()).optional(),
   })
   .openapi("TransactionRecord");
 export type TransactionRecord = z.infer<typeof TransactionRecordSchema>;

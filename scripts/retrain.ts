@@ -1,0 +1,194 @@
+/**
+ * `npm run retrain` — a candidate model from labelled decisions (docs/feedback.md#retraining):
+ *
+ *   1. the scorer's kept transactions (Redis, as `npm run dev` runs it; or `--file kept.jsonl`, one
+ *      {"record", "label"?} per line — what `--export` writes), joined with their labels: label delay handled by a
+ *      horizon (`--horizon-days 60`): unlabelled transactions younger than it are left out, older ones count as
+ *      legitimate;
+ *   2. merged in time order after the generated stream (`--base-rows`, `--seed`: the pipeline's own data), so
+ *      the newest rows — the labelled decisions — fall in the out-of-time holdout;
+ *   3. trained by the same pipeline as `npm run train` (features, split, trees, thresholds, ONNX, parity, card);
+ *   4. the live model (`--live <dir>`, default the bundled models/) scored on the same holdout, and the gate
+ *      (scripts/retrain/compare.ts) applied; the comparison is written into the candidate's report;
+ *   5. with `--publish`, a candidate that passed is published to the registry and routed (`--route shadow`, or
+ *      `challenger:10` for 10 %).
+ *
+ *   npm run retrain -- [--out retrain-out] [--base-rows 200000] [--trees N] [--publish [--route shadow]]
+ *   npm run retrain -- --export kept.jsonl        just write the kept records and labels
+ *   options: --file kept.jsonl, --horizon-days 60, --seed 42, --live models, --json
+ *
+ * Exit code 0 when the gate passed, 3 when it did not (a scheduled run fails visibly), 1 on an error.
+ */
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { createReadStream } from "node:fs";
+import { parseArgs } from "node:util";
+import { FEATURE_COUNT } from "../src/features";
+import { ModelCardSchema } from "../src/model/card";
+import { isMain, runMain } from "./cli";
+import { LOCAL_DEFAULTS } from "./local/stack";
+import { modelsCommand } from "./models";
+import { comparisonReport, gate } from "./retrain/compare";
+import { joinLabels, keptFromRedis, type Kept, type LabelledRow } from "./retrain/labelled";
+import { buildDataset, type Dataset } from "./train/dataset";
+import { evaluate } from "./train/evaluate";
+import { MODEL_ID } from "./train/model-card";
+import { scoreWithOrt } from "./train/parity";
+import { DEFAULT_PIPELINE, runPipeline } from "./train/pipeline";
+
+export class RetrainError extends Error {}
+
+export interface RetrainOutcome {
+  passed: boolean;
+  version: string;
+  out: string;
+  comparison: string;
+  published?: string;
+}
+
+export async function retrain(argv: string[], env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = console.log): Promise<RetrainOutcome | { exported: number }> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      file: { type: "string" },
+      export: { type: "string" },
+      out: { type: "string", default: "retrain-out" },
+      "base-rows": { type: "string", default: "200000" },
+      seed: { type: "string", default: String(DEFAULT_PIPELINE.seed) },
+      trees: { type: "string" },
+      "horizon-days": { type: "string", default: "60" },
+      live: { type: "string", default: "models" },
+      publish: { type: "boolean", default: false },
+      route: { type: "string", default: "shadow" },
+      quiet: { type: "boolean", default: false },
+    },
+  });
+  const source = values.file ? keptFromFile(values.file) : keptFromRedis(env.UPSTASH_REDIS_REST_URL ?? `http://127.0.0.1:${LOCAL_DEFAULTS.redisRestPort}`, env.UPSTASH_REDIS_REST_TOKEN ?? LOCAL_DEFAULTS.redisToken);
+
+  if (values.export) {
+    const out = createWriteStream(values.export);
+    let n = 0;
+    for await (const k of source) {
+      out.write(`${JSON.stringify(k)}\n`);
+      n++;
+    }
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    log(`exported ${n} kept transactions to ${values.export}`);
+    return { exported: n };
+  }
+
+  const kept: Kept[] = [];
+  try {
+    for await (const k of source) kept.push(k);
+  } catch (e) {
+    throw new RetrainError(`cannot read the kept transactions (${e instanceof Error ? e.message : String(e)}): is the local stack running (npm run dev), or pass --file`);
+  }
+  const { rows, report: joined } = joinLabels(kept, { now: Date.now(), horizonDays: Number(values["horizon-days"]) });
+  log(`labelled decisions: ${Object.entries(joined).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  if (rows.length === 0) throw new RetrainError("no labelled decisions to learn from: score traffic and send its labels (POST /v1/feedback) first");
+
+  const base = await buildDataset({ seed: Number(values.seed), rows: Number(values["base-rows"]), quiet: values.quiet });
+  const { ds, labelled } = merged(base, rows);
+  const command = `npm run retrain -- ${argv.join(" ")}`.trim();
+  const result = await runPipeline(
+    { ...DEFAULT_PIPELINE, seed: Number(values.seed), rows: ds.rows, gbdt: { ...DEFAULT_PIPELINE.gbdt, ...(values.trees && { maxTrees: Number(values.trees) }) }, command, quiet: values.quiet, log: values.quiet ? () => {} : log },
+    ds,
+  );
+
+  const liveFile = (ext: string) => join(values.live, `${MODEL_ID}.${ext}`);
+  if (!existsSync(liveFile("onnx"))) throw new RetrainError(`no live model at ${liveFile("onnx")} (--live <dir>)`);
+  const liveCard = ModelCardSchema.parse(JSON.parse(readFileSync(liveFile("card.json"), "utf8")));
+  const test = result.split.test;
+  const liveScores = await scoreWithOrt(readFileSync(liveFile("onnx")), ds.X, FEATURE_COUNT, test);
+  const yTest = Uint8Array.from(test, (r) => ds.y[r]!);
+  const typTest = Uint8Array.from(test, (r) => ds.typology[r]!);
+  const live = evaluate(liveScores, yTest, typTest, liveCard.thresholds);
+  const verdict = gate(result.test, live);
+  const comparison = comparisonReport({
+    command,
+    candidate: result.test,
+    live,
+    liveVersion: liveCard.version,
+    candidateVersion: result.card.version,
+    holdoutRows: test.length,
+    feedbackRowsInHoldout: [...test].filter((r) => labelled[r] === 1).length,
+    gate: verdict,
+    join: { ...joined },
+  });
+
+  mkdirSync(values.out, { recursive: true });
+  const file = (ext: string) => join(values.out, `${MODEL_ID}.${ext}`);
+  writeFileSync(file("onnx"), result.onnx);
+  writeFileSync(file("card.json"), `${JSON.stringify(result.card, null, 2)}\n`);
+  writeFileSync(file("reference.json"), `${JSON.stringify(result.reference)}\n`);
+  writeFileSync(file("report.md"), `${comparison}\n${result.report}`);
+  writeFileSync(join(values.out, "comparison.md"), comparison);
+  log(comparison);
+  log(`wrote the candidate ${result.card.version} to ${values.out}/`);
+
+  const outcome: RetrainOutcome = { passed: verdict.passed, version: result.card.version, out: values.out, comparison };
+  if (values.publish && verdict.passed) {
+    log(await modelsCommand(["publish", values.out], env));
+    const [how, share] = values.route.split(":");
+    const routed = how === "challenger" ? await modelsCommand(["challenger", result.card.version, "--share", `${share ?? "10"}%`], env) : await modelsCommand(["shadow", result.card.version], env);
+    log(routed);
+    outcome.published = result.card.version;
+  }
+  return outcome;
+}
+
+/** The generated stream and the labelled decisions, merged in time order (both are sorted). */
+function merged(base: Dataset, rows: readonly LabelledRow[]): { ds: Dataset; labelled: Uint8Array } {
+  const n = base.rows + rows.length;
+  const X = new Float32Array(n * FEATURE_COUNT);
+  const y = new Uint8Array(n);
+  const t = new Float64Array(n);
+  const typology = new Uint8Array(n);
+  const labelled = new Uint8Array(n);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < n; i++) {
+    const fromBase = b >= rows.length || (a < base.rows && base.t[a]! <= rows[b]!.t);
+    if (fromBase) {
+      X.set(base.X.subarray(a * FEATURE_COUNT, (a + 1) * FEATURE_COUNT), i * FEATURE_COUNT);
+      y[i] = base.y[a]!;
+      t[i] = base.t[a]!;
+      typology[i] = base.typology[a]!;
+      a++;
+    } else {
+      const r = rows[b]!;
+      X.set(r.features, i * FEATURE_COUNT);
+      y[i] = r.y;
+      t[i] = r.t;
+      // A labelled decision's mechanism is unknown: counted in every metric, in no typology's.
+      typology[i] = 0;
+      labelled[i] = 1;
+      b++;
+    }
+  }
+  return { ds: { rows: n, features: FEATURE_COUNT, X, y, t, typology, fingerprint: `${base.fingerprint}+${rows.length}-labelled` }, labelled };
+}
+
+async function* keptFromFile(path: string): AsyncGenerator<Kept> {
+  let line = 0;
+  for await (const text of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+    line++;
+    if (text.trim() === "") continue;
+    try {
+      yield JSON.parse(text) as Kept;
+    } catch {
+      throw new RetrainError(`${path}:${line}: not JSON`);
+    }
+  }
+}
+
+if (isMain(import.meta.url)) {
+  runMain(
+    async () => {
+      const out = await retrain(process.argv.slice(2));
+      if ("passed" in out && !out.passed) process.exitCode = 3;
+    },
+    (e) => (e instanceof RetrainError ? e.message : e),
+  );
+}

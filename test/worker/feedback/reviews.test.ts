@@ -1,7 +1,20 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { newKey } from "../auth/helpers";
 import { OTHER_SECRET_KEY } from "../auth/keys";
 import { bearer, getWithKey, postJson } from "../helpers";
 import { scored } from "./helpers";
+
+/**
+ * A merchant of this file's own (a fresh key in the local Redis key store): other files' scores fill m_test's
+ * queue with thousands of reviews. Redis project only: the memory project's keys are seeded at start.
+ */
+let key: Record<string, string>;
+let merchant: string;
+beforeAll(async () => {
+  const made = await newKey({ kind: "secret", rateLimit: { requests: 100_000, window_s: 60 } });
+  key = bearer(made.key);
+  merchant = made.record.merchant_id;
+});
 
 interface Page {
   reviews: { transaction_id: string; decision: string; score: number; reasons: string[]; entities: { card: string } }[];
@@ -9,9 +22,9 @@ interface Page {
 }
 
 /** Review decisions of a card of this test's own: a test card with the test-mode key decides `review`. */
-const toReview = () => scored({ card: { fingerprint: "card_fp_test_review" } });
+const toReview = () => scored({ merchant: { id: merchant }, card: { fingerprint: "card_fp_test_review" } }, key);
 
-async function queue(headers: Record<string, string> = {}): Promise<Page["reviews"]> {
+async function queue(headers: Record<string, string> = key): Promise<Page["reviews"]> {
   const all: Page["reviews"] = [];
   let cursor: string | undefined;
   do {
@@ -37,18 +50,18 @@ describe("the review queue", () => {
     await waitQueued(t.transaction_id);
     const entry = (await queue()).find((r) => r.transaction_id === t.transaction_id)!;
     expect(entry).toMatchObject({ decision: "review", score: t.score, entities: { card: "card_fp_test_review" } });
-    const res = await postJson(`/v1/reviews/${t.transaction_id}`, { outcome: "fraud", note: "confirmed by phone" });
+    const res = await postJson(`/v1/reviews/${t.transaction_id}`, { outcome: "fraud", note: "confirmed by phone" }, key);
     expect(res.status).toBe(200);
     const out = await res.json<Record<string, unknown>>();
     expect(out).toMatchObject({ transaction_id: t.transaction_id, review: { outcome: "fraud", note: "confirmed by phone" }, label: { status: "applied", label: { label: "fraud", source: "manual_review" } }, resolved_before: false });
     expect((await queue()).some((r) => r.transaction_id === t.transaction_id)).toBe(false);
-    const again = await (await postJson(`/v1/reviews/${t.transaction_id}`, { outcome: "legitimate" })).json<Record<string, unknown>>();
+    const again = await (await postJson(`/v1/reviews/${t.transaction_id}`, { outcome: "legitimate" }, key)).json<Record<string, unknown>>();
     expect(again).toMatchObject({ review: { outcome: "fraud" }, resolved_before: true });
   });
 
   it("an approved transaction is not in the queue: 404; another merchant's queue is its own", async () => {
-    const approved = await scored({ card: { fingerprint: "card_fp_test_approve" } });
-    expect((await postJson(`/v1/reviews/${approved.transaction_id}`, { outcome: "fraud" })).status).toBe(404);
+    const approved = await scored({ merchant: { id: merchant }, card: { fingerprint: "card_fp_test_approve" } }, key);
+    expect((await postJson(`/v1/reviews/${approved.transaction_id}`, { outcome: "fraud" }, key)).status).toBe(404);
     const t = await toReview();
     await waitQueued(t.transaction_id);
     expect((await queue(bearer(OTHER_SECRET_KEY))).some((r) => r.transaction_id === t.transaction_id)).toBe(false);
@@ -62,7 +75,7 @@ describe("the review queue", () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await (await getWithKey(`/v1/reviews?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`)).json<Page>();
+      const page = await (await getWithKey(`/v1/reviews?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, key)).json<Page>();
       seen.push(...page.reviews.map((r) => r.transaction_id));
       cursor = page.next;
     } while (cursor);

@@ -17,7 +17,7 @@ import { isMain, runMain } from "./cli";
 export const LAYERS: readonly (readonly string[])[] = [
   ["schemas", "errors", "config", "utils", "version"],
   ["features", "store", "model"],
-  ["scoring", "policy", "alerts", "analytics", "auth"],
+  ["scoring", "policy", "alerts", "analytics", "auth", "feedback"],
   ["pipeline"],
   ["http"],
   ["routes"],

@@ -39,6 +39,9 @@ export const ConfigSchema = z.object({
    * CONFLUENT_REST_URL is, else none. */
   ALERT_SINK: optional(z.enum(["upstash", "confluent", "memory", "none"])),
   ALERT_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/).default("fraud-alerts"),
+  /** The decision log and the labels (docs/feedback.md): produced by the scheduled Worker from the outboxes, on the alerts' Kafka. */
+  DECISION_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/).default("fraud-decisions"),
+  LABEL_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/).default("fraud-labels"),
   /** Decisions at or above this level are alerted. */
   ALERT_MIN_DECISION: z.enum(["approve", "review", "decline"]).default("review"),
   /** Alerts from checkout pages' (publishable-key) decisions, per merchant per minute; beyond it they are counted, not sent. */

@@ -14,4 +14,6 @@ export { binExpression } from "./analytics/histogram";
 export { SNAPSHOT_VERSION, type Snapshot, type Stats } from "./analytics/snapshot";
 export { snapshotStoreFrom } from "./analytics/snapshots/from-config";
 export { NotConfiguredError } from "./errors/not-configured";
+export { drainOutbox, type DrainReport, type OutboxTopic } from "./feedback/outbox";
+export { upstashRedis, upstashFrom } from "./store/upstash";
 export { ModelCardSchema, type ModelCard } from "./model/card";

@@ -68,12 +68,16 @@ export async function toAlert(result: ScoreResult, ctx: AlertContext): Promise<A
   };
 }
 
-/** The Kafka record: keyed by merchant (one merchant's alerts stay in order on one partition). */
-export interface AlertRecord {
+/** One Kafka record as the sinks produce it: a key (the partition's), a JSON value, headers. */
+export interface TopicRecord {
   key: string;
+  /** JSON text. */
   value: string;
   headers: { key: string; value: string }[];
 }
+
+/** An alert's Kafka record: keyed by merchant (one merchant's alerts stay in order on one partition). */
+export type AlertRecord = TopicRecord;
 
 export function toRecord(alert: Alert): AlertRecord {
   return {

@@ -1,8 +1,8 @@
-import type { Alert } from "../alert";
+import { toRecord, type Alert } from "../alert";
 import type { Ping } from "../../schemas/health";
 import { msSince } from "../../utils/round";
 import { withBackoff } from "./retry";
-import { SinkError, sinkErrorFromStatus, type AlertSink } from "./interface";
+import { SinkError, sinkErrorFromStatus, type AlertSink, type TopicRecord } from "./interface";
 
 export interface ConfluentV3Options {
   /** REST endpoint of the cluster, e.g. https://pkc-xxxxx.us-east-1.aws.confluent.cloud:443 */
@@ -40,21 +40,26 @@ export class ConfluentV3Sink implements AlertSink {
   }
 
   async produce(alerts: Alert[], signal: AbortSignal): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < alerts.length) {
-        const alert = alerts[next++]!;
-        await withBackoff(() => this.produceOne(alert, signal), { signal, baseDelayMs: 250, maxDelayMs: 4_000 });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, alerts.length) }, worker));
+    await this.produceRecords(alerts.map(toRecord), signal);
   }
 
-  private async produceOne(alert: Alert, signal: AbortSignal): Promise<void> {
+  async produceRecords(records: TopicRecord[], signal: AbortSignal): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < records.length) {
+        const record = records[next++]!;
+        await withBackoff(() => this.produceOne(record, signal), { signal, baseDelayMs: 250, maxDelayMs: 4_000 });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, records.length) }, worker));
+  }
+
+  private async produceOne(record: TopicRecord, signal: AbortSignal): Promise<void> {
     const body = {
-      key: { type: "STRING", data: alert.merchant_id },
-      value: { type: "JSON", data: alert },
-      headers: [{ name: "alert_id", value: btoa(alert.alert_id) }],
+      key: { type: "STRING", data: record.key },
+      value: { type: "JSON", data: JSON.parse(record.value) as unknown },
+      // v3 header values are base64; our header values are ASCII ids.
+      headers: record.headers.map((h) => ({ name: h.key, value: btoa(h.value) })),
     };
     let res: Response;
     try {

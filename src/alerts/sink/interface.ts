@@ -1,8 +1,11 @@
 import type { Ping } from "../../schemas/health";
-import type { Alert } from "../alert";
+import type { Alert, TopicRecord } from "../alert";
+
+export type { TopicRecord };
 
 /**
- * Where alerts go: a Kafka topic behind an HTTP API. Implementations side by side (upstash-kafka.ts,
+ * Where alerts go — and, with another topic, the decision log and the labels (docs/feedback.md): a Kafka topic
+ * behind an HTTP API. Implementations side by side (upstash-kafka.ts,
  * confluent-v3.ts, and memory.ts for tests and BACKENDS=memory) retry transient failures with backoff until `signal` aborts, then throw; the caller
  * (deliver.ts) owns the overall budget and what happens next (the spill).
  */
@@ -11,6 +14,8 @@ export interface AlertSink {
   readonly topic: string;
   /** Produces every alert or throws a SinkError. Resolves only when the topic has acknowledged all of them. */
   produce(alerts: Alert[], signal: AbortSignal): Promise<void>;
+  /** The same for records of any kind (the decision log, the labels). */
+  produceRecords(records: TopicRecord[], signal: AbortSignal): Promise<void>;
   /** Whether the endpoint answers and accepts our credentials, within `timeoutMs`. Does not produce. */
   ping(timeoutMs: number): Promise<Ping>;
 }

@@ -1,6 +1,6 @@
 import type { Ping } from "../../schemas/health";
 import type { Alert } from "../alert";
-import { SinkError, type AlertSink } from "./interface";
+import { SinkError, type AlertSink, type TopicRecord } from "./interface";
 
 /**
  * Alerts kept in this isolate, in produce order (ALERT_SINK=memory: tests, `npm run dev` without a Kafka REST
@@ -10,6 +10,7 @@ import { SinkError, type AlertSink } from "./interface";
 export class MemoryAlertSink implements AlertSink {
   readonly kind = "memory" as const;
   private readonly produced: Alert[] = [];
+  private readonly producedRecords: TopicRecord[] = [];
   private down = false;
 
   constructor(
@@ -22,6 +23,18 @@ export class MemoryAlertSink implements AlertSink {
     if (this.down) throw new SinkError("unavailable", "memory sink is down");
     this.produced.push(...alerts);
     if (this.produced.length > this.max) this.produced.splice(0, this.produced.length - this.max);
+  }
+
+  async produceRecords(records: TopicRecord[], signal: AbortSignal): Promise<void> {
+    if (signal.aborted) throw new SinkError("timeout", "delivery budget spent");
+    if (this.down) throw new SinkError("unavailable", "memory sink is down");
+    this.producedRecords.push(...records);
+    if (this.producedRecords.length > this.max) this.producedRecords.splice(0, this.producedRecords.length - this.max);
+  }
+
+  /** Records produced with produceRecords (the decision log, labels), oldest first. */
+  topicRecords(): readonly TopicRecord[] {
+    return this.producedRecords;
   }
 
   async ping(): Promise<Ping> {

@@ -1,6 +1,6 @@
 import { Kafka, UpstashError, type Producer } from "@upstash/kafka";
 import { toRecord, type Alert } from "../alert";
-import { SinkError, sinkErrorFromStatus, untilAborted, type AlertSink } from "./interface";
+import { SinkError, sinkErrorFromStatus, untilAborted, type AlertSink, type TopicRecord } from "./interface";
 import type { Ping } from "../../schemas/health";
 import { msSince } from "../../utils/round";
 
@@ -38,12 +38,16 @@ export class UpstashKafkaSink implements AlertSink {
   }
 
   async produce(alerts: Alert[], signal: AbortSignal): Promise<void> {
-    if (alerts.length === 0) return;
-    const requests = alerts.map((a) => ({ topic: this.topic, ...toRecord(a) }));
+    await this.produceRecords(alerts.map(toRecord), signal);
+  }
+
+  async produceRecords(records: TopicRecord[], signal: AbortSignal): Promise<void> {
+    if (records.length === 0) return;
+    const requests = records.map((r) => ({ topic: this.topic, ...r }));
     try {
       const acks = await untilAborted(this.producer.produceMany(requests), signal);
-      if (!Array.isArray(acks) || acks.length !== alerts.length) {
-        throw new SinkError("rejected", `expected ${alerts.length} acknowledgements, got ${JSON.stringify(acks).slice(0, 200)}`);
+      if (!Array.isArray(acks) || acks.length !== records.length) {
+        throw new SinkError("rejected", `expected ${records.length} acknowledgements, got ${JSON.stringify(acks).slice(0, 200)}`);
       }
     } catch (e) {
       throw toSinkError(e);

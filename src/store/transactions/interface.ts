@@ -39,3 +39,8 @@ export type LabelResult = { kind: "unknown" } | { kind: LabelOutcome; current: S
 export const RECORD_TTL_S = 180 * 24 * 3600;
 /** Open reviews kept per merchant; past it the oldest drop out of the queue (their records stay). */
 export const MAX_OPEN_REVIEWS = 100_000;
+/**
+ * Entries an outbox holds at most (decisions, labels): ~60 bytes each. Past it — Kafka down for a long time at a
+ * high rate — the oldest are dropped and counted (outbox:v1:stats, the drain's report), their records still kept.
+ */
+export const MAX_OUTBOX = 2_000_000;

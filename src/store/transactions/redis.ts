@@ -1,8 +1,8 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { StoredLabelSchema, TransactionRecordSchema, authorityOf, type StoredLabel, type TransactionRecord } from "../../schemas/feedback";
 import { upstashRedis, type UpstashConnection } from "../upstash";
-import { MAX_OPEN_REVIEWS, RECORD_TTL_S, type LabelResult, type LabelWrite, type StoredReview, type TransactionStore } from "./interface";
-import { openReviewsKey, recordKey } from "./layout";
+import { MAX_OPEN_REVIEWS, MAX_OUTBOX, RECORD_TTL_S, type LabelResult, type LabelWrite, type StoredReview, type TransactionStore } from "./interface";
+import { OUTBOX_KEYS, OUTBOX_STATS_KEY, openReviewsKey, recordKey } from "./layout";
 import { LABEL_SCRIPT, REMEMBER_SCRIPT, RESOLVE_SCRIPT } from "./scripts";
 
 /** Records a call may name: a script's work (and its keys' locks) stays bounded; a larger request is split. */
@@ -48,8 +48,14 @@ export class RedisTransactionStore implements TransactionStore {
     for (let i = 0; i < records.length; i += PER_CALL) {
       const part = records.slice(i, i + PER_CALL);
       await this.rememberScript.exec(
-        [...part.map((r) => recordKey(merchant, r.transaction_id)), openReviewsKey(merchant)],
-        [String(RECORD_TTL_S), String(MAX_OPEN_REVIEWS), ...part.flatMap((r) => [JSON.stringify(r), r.decision === "review" ? "1" : "0", String(r.t), r.transaction_id])],
+        [...part.map((r) => recordKey(merchant, r.transaction_id)), openReviewsKey(merchant), OUTBOX_KEYS.decisions, OUTBOX_STATS_KEY],
+        [
+          String(RECORD_TTL_S),
+          String(MAX_OPEN_REVIEWS),
+          String(Date.now()),
+          String(MAX_OUTBOX),
+          ...part.flatMap((r) => [JSON.stringify(r), r.decision === "review" ? "1" : "0", String(r.t), r.transaction_id]),
+        ],
       );
     }
   }
@@ -59,8 +65,8 @@ export class RedisTransactionStore implements TransactionStore {
     for (let i = 0; i < labels.length; i += PER_CALL) {
       const part = labels.slice(i, i + PER_CALL);
       const replies = await this.labelScript.exec(
-        part.map((l) => recordKey(merchant, l.transaction_id)),
-        [String(RECORD_TTL_S), ...part.flatMap(labelArgs)],
+        [...part.map((l) => recordKey(merchant, l.transaction_id)), OUTBOX_KEYS.labels, OUTBOX_STATS_KEY],
+        [String(RECORD_TTL_S), String(Date.now()), String(MAX_OUTBOX), ...part.flatMap(labelArgs)],
       );
       for (const [kind, current] of replies) out.push(kind === "unknown" ? { kind } : { kind: kind as "applied" | "duplicate" | "superseded", current: parse(StoredLabelSchema, current)! });
     }
@@ -103,7 +109,10 @@ export class RedisTransactionStore implements TransactionStore {
   }
 
   async resolveReview(merchant: string, transactionId: string, review: StoredReview, label: LabelWrite) {
-    const reply = await this.resolveScript.exec([recordKey(merchant, transactionId), openReviewsKey(merchant)], [transactionId, JSON.stringify(review), ...labelArgs(label)]);
+    const reply = await this.resolveScript.exec(
+      [recordKey(merchant, transactionId), openReviewsKey(merchant), OUTBOX_KEYS.labels, OUTBOX_STATS_KEY],
+      [transactionId, JSON.stringify(review), ...labelArgs(label), String(Date.now()), String(MAX_OUTBOX)],
+    );
     if (reply[0] === "unknown") return { kind: "unknown" as const };
     if (reply[0] === "already") {
       const current = parse(StoredLabelSchema, reply[2]);

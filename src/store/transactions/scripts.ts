@@ -19,46 +19,74 @@ local function apply(key, json, rank, at, value)
 end
 `;
 
-/** KEYS: record keys…, then the open queue. ARGV: ttl s, queue cap, then per record: JSON, '1' if review, t, id. */
+/**
+ * An outbox entry (outbox.ts): the record key, scored by when it was written; past the cap the oldest are dropped
+ * — counted in the stats hash, never silently.
+ */
+const OUTBOX = `
+local function outbox(key, stats, field, member, now, cap)
+  redis.call('ZADD', key, now, member)
+  local excess = redis.call('ZCARD', key) - cap
+  if excess > 0 then
+    redis.call('ZREMRANGEBYRANK', key, 0, excess - 1)
+    redis.call('HINCRBY', stats, field, excess)
+  end
+end
+`;
+
+/**
+ * KEYS: record keys…, then the open queue, the decisions outbox, the outbox stats. ARGV: ttl s, queue cap, now
+ * (ms), outbox cap, then per record: JSON, '1' if review, t, id.
+ */
 export const REMEMBER_SCRIPT = `#!lua flags=allow-key-locking
-local n = #KEYS - 1
-local queue = KEYS[#KEYS]
+${OUTBOX}
+local n = #KEYS - 3
+local queue, box, stats = KEYS[n + 1], KEYS[n + 2], KEYS[n + 3]
 for i = 1, n do
-  local at = 3 + (i - 1) * 4
+  local at = 5 + (i - 1) * 4
   redis.call('HSET', KEYS[i], 'record', ARGV[at])
   redis.call('EXPIRE', KEYS[i], tonumber(ARGV[1]))
   if ARGV[at + 1] == '1' and redis.call('HEXISTS', KEYS[i], 'review') == 0 then
     redis.call('ZADD', queue, tonumber(ARGV[at + 2]), ARGV[at + 3])
   end
+  outbox(box, stats, 'decisions_dropped', KEYS[i], tonumber(ARGV[3]), tonumber(ARGV[4]))
 end
 local excess = redis.call('ZCARD', queue) - tonumber(ARGV[2])
 if excess > 0 then redis.call('ZREMRANGEBYRANK', queue, 0, excess - 1) end
 return n
 `;
 
-/** KEYS: record keys. ARGV: ttl s, then per label: JSON, authority rank, learnt at (ms), label value. */
+/**
+ * KEYS: record keys…, then the labels outbox and the outbox stats. ARGV: ttl s, now (ms), outbox cap, then per
+ * label: JSON, authority rank, learnt at (ms), label value. An applied label goes to the outbox.
+ */
 export const LABEL_SCRIPT = `#!lua flags=allow-key-locking
 ${APPLY_LABEL}
+${OUTBOX}
+local n = #KEYS - 2
+local box, stats = KEYS[n + 1], KEYS[n + 2]
 local out = {}
-for i = 1, #KEYS do
-  local at = 2 + (i - 1) * 4
+for i = 1, n do
+  local at = 4 + (i - 1) * 4
   if redis.call('HEXISTS', KEYS[i], 'record') == 0 then
     out[i] = {'unknown', false}
   else
     out[i] = apply(KEYS[i], ARGV[at], tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2]), ARGV[at + 3])
     redis.call('EXPIRE', KEYS[i], tonumber(ARGV[1]))
+    if out[i][1] == 'applied' then outbox(box, stats, 'labels_dropped', KEYS[i], tonumber(ARGV[2]), tonumber(ARGV[3])) end
   end
 end
 return out
 `;
 
 /**
- * KEYS: record key, open queue. ARGV: transaction id, review JSON, then the manual_review label: JSON, rank,
- * learnt at (ms), value. Reply: {'unknown'} | {'already', review JSON, current label JSON} |
- * {'resolved', review JSON, label outcome, current label JSON}.
+ * KEYS: record key, open queue, labels outbox, outbox stats. ARGV: transaction id, review JSON, then the
+ * manual_review label: JSON, rank, learnt at (ms), value; then now (ms), outbox cap. Reply: {'unknown'} |
+ * {'already', review JSON, current label JSON} | {'resolved', review JSON, label outcome, current label JSON}.
  */
 export const RESOLVE_SCRIPT = `#!lua flags=allow-key-locking
 ${APPLY_LABEL}
+${OUTBOX}
 if redis.call('HEXISTS', KEYS[1], 'record') == 0 then return {'unknown'} end
 local kept = redis.call('HGET', KEYS[1], 'review')
 if kept then return {'already', kept, redis.call('HGET', KEYS[1], 'label') or false} end
@@ -66,5 +94,19 @@ if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return {'unknown'} end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[1], 'review', ARGV[2])
 local applied = apply(KEYS[1], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6])
+if applied[1] == 'applied' then outbox(KEYS[3], KEYS[4], 'labels_dropped', KEYS[1], tonumber(ARGV[7]), tonumber(ARGV[8])) end
 return {'resolved', ARGV[2], applied[1], applied[2]}
+`;
+
+/** KEYS: an outbox. ARGV: pairs of member and the score it was read with: removed unless written again since. */
+export const OUTBOX_ACK_SCRIPT = `#!lua flags=allow-key-locking
+local removed = 0
+for i = 1, #ARGV, 2 do
+  local s = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if s and tonumber(s) <= tonumber(ARGV[i + 1]) then
+    redis.call('ZREM', KEYS[1], ARGV[i])
+    removed = removed + 1
+  end
+end
+return removed
 `;

@@ -13,7 +13,7 @@ export default {
   async scheduled(controller, env) {
     const report = await runExporter(env, card, controller.scheduledTime);
     console.log(`exporter: ${JSON.stringify(report)}`);
-    const failed = [report.replay, report.metrics].filter((p) => "failed" in p);
+    const failed = [report.replay, report.outbox, report.metrics].filter((p) => "failed" in p);
     // A failed phase fails the invocation, so it shows in the cron's history and its alerting.
     if (failed.length > 0) throw new Error(`exporter: ${failed.map((p) => ("failed" in p ? p.failed : "")).join("; ")}`);
   },

@@ -2,6 +2,10 @@ import {
   NotConfiguredError,
   alertSinkFrom,
   alertSpillFrom,
+  drainOutbox,
+  upstashFrom,
+  upstashRedis,
+  type DrainReport,
   parseConfig,
   replaySpilled,
   snapshotStoreFrom,
@@ -23,6 +27,8 @@ import { runQueries } from "./queries";
  */
 export interface ExporterReport {
   replay: ReplayReport | { skipped: string } | { failed: string };
+  /** The decision log and the labels, from the outboxes to Kafka (docs/feedback.md). */
+  outbox: { decisions: DrainReport; labels: DrainReport } | { skipped: string } | { failed: string };
   metrics: { written: true; queries: number; rows: number; merchants: number; ms: number } | { skipped: string } | { failed: string };
 }
 
@@ -41,12 +47,29 @@ export async function runExporter(env: ExporterBindings, card: ModelCard, now: n
   if (config.BACKENDS === "memory") {
     // Memory backends live in the scoring Worker's own isolate: this one would only see (and report) its own.
     const skipped = { skipped: "BACKENDS=memory: the scorer's state is in its own isolate, out of this Worker's reach" };
-    return { replay: skipped, metrics: skipped };
+    return { replay: skipped, outbox: skipped, metrics: skipped };
   }
   const spill = alertSpillFrom(config);
   const replay = await replayPhase(config, spill);
+  const outbox = await outboxPhase(config);
   const metrics = await metricsPhase(config, card, now, spill, replay);
-  return { replay, metrics };
+  return { replay, outbox, metrics };
+}
+
+/** Decisions and labels written since the last run, produced to their topics (at least once: outbox.ts). */
+async function outboxPhase(config: ExporterConfig): Promise<ExporterReport["outbox"]> {
+  const redis = upstashFrom(config);
+  if (!redis) return { skipped: "no Redis (UPSTASH_REDIS_REST_URL): no transaction records are kept" };
+  const decisions = alertSinkFrom({ ...config, ALERT_TOPIC: config.DECISION_TOPIC });
+  const labels = alertSinkFrom({ ...config, ALERT_TOPIC: config.LABEL_TOPIC });
+  if (decisions.kind !== "sink" || labels.kind !== "sink") return { skipped: `no Kafka REST sink: ${decisions.kind === "sink" ? "" : decisions.detail}` };
+  // What leaves the outbox is gone from it: never into a sink that is only this isolate's memory.
+  if (decisions.sink.kind === "memory") return { skipped: "ALERT_SINK=memory: the decision log needs a Kafka REST sink" };
+  const client = upstashRedis({ ...redis, timeoutMs: 10_000, retries: 1 });
+  return phase(async () => ({
+    decisions: await drainOutbox(client, "decisions", decisions.sink, { budgetMs: config.REPLAY_BUDGET_MS }),
+    labels: await drainOutbox(client, "labels", labels.sink, { budgetMs: config.REPLAY_BUDGET_MS }),
+  }));
 }
 
 async function replayPhase(config: ExporterConfig, spill: AlertSpill): Promise<ExporterReport["replay"]> {

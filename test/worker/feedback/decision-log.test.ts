@@ -1,0 +1,79 @@
+import { describe, expect, inject, it } from "vitest";
+import { UpstashKafkaSink } from "../../../src/alerts/sink/upstash-kafka";
+import { drainOutbox } from "../../../src/feedback/outbox";
+import { upstashRedis } from "../../../src/store/upstash";
+import { findPanPaths } from "../../../src/utils/pan";
+import { freshTopic, kafka, setKafkaDown } from "../alerts/kafka";
+import { feedback, label, scored } from "./helpers";
+
+/**
+ * The decision log and the labels reach Kafka from the outboxes the record scripts fill (src/feedback/outbox.ts),
+ * against the local Kafka REST stand-in (hosted Kafka REST has no local equivalent; it speaks the Upstash wire
+ * format over a real log). The outboxes are shared by every test of the run: each drain here sends whatever is
+ * waiting, and the assertions look for this test's own transactions.
+ */
+const redis = () => upstashRedis({ url: inject("redisRestUrl"), token: inject("redisRestToken"), timeoutMs: 10_000 });
+const sink = (topic: string) => new UpstashKafkaSink({ url: inject("kafkaRestUrl"), username: inject("kafkaRestUsername"), password: inject("kafkaRestPassword"), topic });
+const drain = (topic: "decisions" | "labels", to: string) => drainOutbox(redis(), topic, sink(to), { budgetMs: 20_000, batch: 500, maxBatches: 200 });
+
+async function topicValues(topic: string): Promise<{ value: Record<string, unknown>; headers: Record<string, string> }[]> {
+  const consumer = kafka().consumer();
+  const out: { value: Record<string, unknown>; headers: Record<string, string> }[] = [];
+  for (;;) {
+    const batch = await consumer.fetch({ topic, partition: 0, offset: out.length, timeout: 50 });
+    if (batch.length === 0) return out;
+    for (const m of batch) out.push({ value: JSON.parse(m.value) as Record<string, unknown>, headers: Object.fromEntries(m.headers.map((h) => [h.key, h.value])) });
+  }
+}
+
+describe("the decision log and the labels on Kafka", () => {
+  it("every scored transaction reaches the decisions topic once drained: its record and feature row, no card number", async () => {
+    const mine = [await scored(), await scored(), await scored()];
+    const topic = freshTopic("decisions");
+    const report = await drain("decisions", topic);
+    expect(report.error).toBeUndefined();
+    expect(report.produced).toBeGreaterThanOrEqual(3);
+    const values = await topicValues(topic);
+    for (const s of mine) {
+      const found = values.filter((v) => v.value.transaction_id === s.transaction_id);
+      expect(found).toHaveLength(1);
+      expect(found[0]!.value).toMatchObject({ type: "decision", merchant: "m_test", score: s.score, decision: s.decision, model: { version: s.model.version } });
+      expect((found[0]!.value.features as number[]).length).toBeGreaterThan(10);
+      expect(found[0]!.headers.transaction_id).toBe(s.transaction_id);
+      expect(findPanPaths(found[0]!.value)).toEqual([]);
+    }
+    // Drained: a second run has nothing of these left to send.
+    const again = await drain("decisions", freshTopic("decisions-again"));
+    expect(again.produced).toBeLessThan(report.produced);
+  });
+
+  it("Kafka down: nothing leaves the outbox; back up: everything arrives", async () => {
+    await setKafkaDown(true);
+    let waiting;
+    try {
+      waiting = await scored();
+      const failed = await drain("decisions", freshTopic("decisions-down"));
+      expect(failed.error).toMatch(/unavailable|timeout/);
+      expect(failed.produced).toBe(0);
+      expect(failed.remaining).toBeGreaterThanOrEqual(1);
+    } finally {
+      await setKafkaDown(false);
+    }
+    const topic = freshTopic("decisions-up");
+    const ok = await drain("decisions", topic);
+    expect(ok.error).toBeUndefined();
+    expect((await topicValues(topic)).filter((v) => v.value.transaction_id === waiting.transaction_id)).toHaveLength(1);
+  });
+
+  it("an applied label reaches the labels topic; a duplicate does not add another", async () => {
+    const s = await scored();
+    await drain("labels", freshTopic("labels-before"));
+    expect((await feedback([label(s.transaction_id, "fraud", "chargeback", "2026-12-01T00:00:00Z")])).body.results[0]).toMatchObject({ status: "applied" });
+    expect((await feedback([label(s.transaction_id, "fraud", "chargeback", "2026-12-01T00:00:00Z")])).body.results[0]).toMatchObject({ status: "duplicate" });
+    const topic = freshTopic("labels");
+    await drain("labels", topic);
+    const mine = (await topicValues(topic)).filter((v) => v.value.transaction_id === s.transaction_id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.value).toMatchObject({ type: "label", merchant: "m_test", label: "fraud", source: "chargeback", learnt_at: "2026-12-01T00:00:00.000Z" });
+  });
+});

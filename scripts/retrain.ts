@@ -36,6 +36,9 @@ import { evaluate } from "./train/evaluate";
 import { MODEL_ID } from "./train/model-card";
 import { scoreWithOrt } from "./train/parity";
 import { DEFAULT_PIPELINE, runPipeline } from "./train/pipeline";
+import { timeSplit, type Split } from "./train/split";
+import { DEFAULT_DAYS } from "./data/stream";
+import { DAY_MS } from "../src/features/state";
 
 export class RetrainError extends Error {}
 
@@ -57,7 +60,8 @@ export async function retrain(argv: string[], env: NodeJS.ProcessEnv = process.e
       "base-rows": { type: "string", default: "200000" },
       seed: { type: "string", default: String(DEFAULT_PIPELINE.seed) },
       trees: { type: "string" },
-      "horizon-days": { type: "string", default: "60" },
+      "horizon-days": { type: "string", default: "120" },
+      "matured-only": { type: "boolean", default: false },
       live: { type: "string", default: "models" },
       publish: { type: "boolean", default: false },
       route: { type: "string", default: "shadow" },
@@ -84,16 +88,22 @@ export async function retrain(argv: string[], env: NodeJS.ProcessEnv = process.e
   } catch (e) {
     throw new RetrainError(`cannot read the kept transactions (${e instanceof Error ? e.message : String(e)}): is the local stack running (npm run dev), or pass --file`);
   }
-  const { rows, report: joined } = joinLabels(kept, { now: Date.now(), horizonDays: Number(values["horizon-days"]) });
+  const { rows, report: joined } = joinLabels(kept, { now: Date.now(), horizonDays: Number(values["horizon-days"]), maturedOnly: values["matured-only"] });
   log(`labelled decisions: ${Object.entries(joined).map(([k, v]) => `${k} ${v}`).join(", ")}`);
   if (rows.length === 0) throw new RetrainError("no labelled decisions to learn from: score traffic and send its labels (POST /v1/feedback) first");
 
-  const base = await buildDataset({ seed: Number(values.seed), rows: Number(values["base-rows"]), quiet: values.quiet });
+  // The generated stream ends the day before the oldest labelled decision, so the two never interleave: the
+  // stream is split in time order as `npm run train` splits it, and the decisions apart from it, also in time
+  // order — each contributes to training, validation and the out-of-time holdout.
+  const start = rows[0]!.t - (DEFAULT_DAYS + 1) * DAY_MS;
+  const base = await buildDataset({ seed: Number(values.seed), rows: Number(values["base-rows"]), start, quiet: values.quiet });
   const { ds, labelled } = merged(base, rows);
+  const split = splitBoth(ds, base.rows, Number(values.seed));
   const command = `npm run retrain -- ${argv.join(" ")}`.trim();
   const result = await runPipeline(
     { ...DEFAULT_PIPELINE, seed: Number(values.seed), rows: ds.rows, gbdt: { ...DEFAULT_PIPELINE.gbdt, ...(values.trees && { maxTrees: Number(values.trees) }) }, command, quiet: values.quiet, log: values.quiet ? () => {} : log },
     ds,
+    split,
   );
 
   const liveFile = (ext: string) => join(values.live, `${MODEL_ID}.${ext}`);
@@ -104,7 +114,17 @@ export async function retrain(argv: string[], env: NodeJS.ProcessEnv = process.e
   const yTest = Uint8Array.from(test, (r) => ds.y[r]!);
   const typTest = Uint8Array.from(test, (r) => ds.typology[r]!);
   const live = evaluate(liveScores, yTest, typTest, liveCard.thresholds);
-  const verdict = gate(result.test, live);
+  // The gate reads the labelled decisions' own holdout when it holds enough fraud to mean something; else the
+  // whole holdout (stream and decisions). Both are in the report.
+  const fb = [...test.keys()].filter((k) => labelled[test[k]!] === 1);
+  const fbFraud = fb.filter((k) => yTest[k] === 1).length;
+  const pick = (xs: ArrayLike<number>) => Float64Array.from(fb, (k) => xs[k]!);
+  const candidateScores = await scoreWithOrt(result.onnx, ds.X, FEATURE_COUNT, test);
+  const feedbackOnly =
+    fbFraud >= MIN_FEEDBACK_FRAUD && fb.length - fbFraud >= MIN_FEEDBACK_FRAUD
+      ? { candidate: evaluate(pick(candidateScores), pick(yTest), pick(typTest), result.card.thresholds), live: evaluate(pick(liveScores), pick(yTest), pick(typTest), liveCard.thresholds) }
+      : undefined;
+  const verdict = feedbackOnly ? gate(feedbackOnly.candidate, feedbackOnly.live) : gate(result.test, live);
   const comparison = comparisonReport({
     command,
     candidate: result.test,
@@ -114,7 +134,10 @@ export async function retrain(argv: string[], env: NodeJS.ProcessEnv = process.e
     holdoutRows: test.length,
     feedbackRowsInHoldout: [...test].filter((r) => labelled[r] === 1).length,
     gate: verdict,
+    gatedOn: feedbackOnly ? `the labelled decisions of the holdout (${fb.length} rows, ${fbFraud} fraud)` : `the whole holdout (the labelled decisions hold ${fbFraud} fraud, fewer than ${MIN_FEEDBACK_FRAUD})`,
+    ...(feedbackOnly && { feedbackOnly }),
     join: { ...joined },
+    biased: !values["matured-only"] && joined.labelledFraud + joined.labelledLegitimate > 0,
   });
 
   mkdirSync(values.out, { recursive: true });
@@ -136,6 +159,28 @@ export async function retrain(argv: string[], env: NodeJS.ProcessEnv = process.e
     outcome.published = result.card.version;
   }
   return outcome;
+}
+
+/** The gate reads the labelled decisions alone when their holdout has at least this many fraud (and legitimate) rows. */
+const MIN_FEEDBACK_FRAUD = 20;
+
+/** The stream (rows [0, baseRows)) split as training splits it; the decisions after it, 70 / 15 / 15 in time order, weight 1. */
+function splitBoth(ds: Dataset, baseRows: number, seed: number): Split {
+  const baseOnly: Dataset = { ...ds, rows: baseRows };
+  const s = timeSplit(baseOnly, { warmupDays: DEFAULT_PIPELINE.warmupDays, trainShare: 0.7, validationShare: 0.15, negativeRate: DEFAULT_PIPELINE.negativeRate, seed });
+  const n = ds.rows - baseRows;
+  const trainEnd = baseRows + Math.floor(n * 0.7);
+  const validEnd = trainEnd + Math.floor(n * 0.15);
+  const range = (from: number, to: number) => Int32Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
+  const cat = (a: Int32Array, b: Int32Array) => Int32Array.from([...a, ...b]);
+  return {
+    trainPeriod: cat(s.trainPeriod, range(baseRows, trainEnd)),
+    train: cat(s.train, range(baseRows, trainEnd)),
+    trainWeights: Float64Array.from([...s.trainWeights, ...new Array<number>(trainEnd - baseRows).fill(1)]),
+    validation: cat(s.validation, range(trainEnd, validEnd)),
+    test: cat(s.test, range(validEnd, ds.rows)),
+    warmupRows: s.warmupRows,
+  };
 }
 
 /** The generated stream and the labelled decisions, merged in time order (both are sorted). */

@@ -101,3 +101,8 @@ export function configFrom(env: Bindings): Config {
   }
   return c;
 }
+
+/** Which Kafka REST sink alerts (and the decision log) go to: ALERT_SINK, else the endpoint that is configured. */
+export function selectedSink(config: Pick<Config, "ALERT_SINK" | "UPSTASH_KAFKA_REST_URL" | "CONFLUENT_REST_URL">): "upstash" | "confluent" | "memory" | "none" {
+  return config.ALERT_SINK ?? (config.UPSTASH_KAFKA_REST_URL ? "upstash" : config.CONFLUENT_REST_URL ? "confluent" : "none");
+}

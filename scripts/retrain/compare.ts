@@ -21,8 +21,22 @@ export function gate(candidate: Evaluation, live: Evaluation): GateResult {
   return { passed: checks.every((c) => c.passed), checks };
 }
 
-export function comparisonReport(o: { command: string; candidate: Evaluation; live: Evaluation; liveVersion: string; candidateVersion: string; holdoutRows: number; feedbackRowsInHoldout: number; gate: GateResult; join: Record<string, number> }): string {
+export function comparisonReport(o: {
+  command: string;
+  candidate: Evaluation;
+  live: Evaluation;
+  liveVersion: string;
+  candidateVersion: string;
+  holdoutRows: number;
+  feedbackRowsInHoldout: number;
+  gate: GateResult;
+  gatedOn: string;
+  feedbackOnly?: { candidate: Evaluation; live: Evaluation };
+  join: Record<string, number>;
+  biased: boolean;
+}): string {
   const f = (x: number) => x.toFixed(4);
+  const fb = o.feedbackOnly;
   return [
     `## Retraining: the candidate against the live model`,
     ``,
@@ -34,8 +48,14 @@ export function comparisonReport(o: { command: string; candidate: Evaluation; li
     `| metric | candidate ${o.candidateVersion} | live ${o.liveVersion} | gate: candidate ≥ | passed |`,
     `| --- | ---: | ---: | ---: | :---: |`,
     ...o.gate.checks.map((c) => `| ${c.metric} | ${f(c.candidate)} | ${f(c.live)} | ${f(c.allowed)} | ${c.passed ? "yes" : "**no**"} |`),
-    `| log_loss | ${f(o.candidate.logLoss)} | ${f(o.live.logLoss)} | — | — |`,
-    `| fraud rate | ${(o.candidate.fraudRate * 100).toFixed(2)} % | ${(o.live.fraudRate * 100).toFixed(2)} % | — | — |`,
+    `| log_loss (whole holdout) | ${f(o.candidate.logLoss)} | ${f(o.live.logLoss)} | — | — |`,
+    `| fraud rate (whole holdout) | ${(o.candidate.fraudRate * 100).toFixed(2)} % | ${(o.live.fraudRate * 100).toFixed(2)} % | — | — |`,
+    ``,
+    `Gated on ${o.gatedOn}.`,
+    ...(fb ? [`Whole holdout: ROC-AUC ${f(o.candidate.rocAuc)} against ${f(o.live.rocAuc)}, PR-AUC ${f(o.candidate.prAuc)} against ${f(o.live.prAuc)}.`] : []),
+    ...(o.biased
+      ? [`Labelled transactions younger than the label horizon are included: fraud labels come back early and legitimate ones mostly never, so recent rows lean towards fraud (\`--matured-only\` leaves them out).`]
+      : []),
     ``,
     o.gate.passed ? `**Gate passed**: the candidate may be published as a shadow or challenger.` : `**Gate failed**: the candidate is not published.`,
     ``,

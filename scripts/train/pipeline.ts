@@ -58,8 +58,11 @@ export interface PipelineResult {
 
 export const PARITY_TOLERANCE = 1e-5;
 
-/** `dataset`: train on these rows instead of generating them (npm run retrain: the stream plus labelled decisions). */
-export async function runPipeline(o: PipelineOptions, dataset?: Dataset): Promise<PipelineResult> {
+/**
+ * `dataset`: train on these rows instead of generating them; `givenSplit`: and split them so (npm run retrain: the
+ * stream plus labelled decisions, each split in time order on its own).
+ */
+export async function runPipeline(o: PipelineOptions, dataset?: Dataset, givenSplit?: Split): Promise<PipelineResult> {
   const log = o.log ?? (() => {});
   const timings: Record<string, number> = {};
   let mark = performance.now();
@@ -73,7 +76,7 @@ export async function runPipeline(o: PipelineOptions, dataset?: Dataset): Promis
   const ds = dataset ?? (await buildDataset({ seed: o.seed, rows: o.rows, ...(o.days ? { days: o.days } : {}), dataPath: o.dataPath ?? null, quiet: o.quiet ?? false }));
   step(dataset ? "dataset given" : "generate + replay features");
 
-  const split = timeSplit(ds, { warmupDays: o.warmupDays, trainShare: 0.7, validationShare: 0.15, negativeRate: o.negativeRate, seed: o.seed });
+  const split = givenSplit ?? timeSplit(ds, { warmupDays: o.warmupDays, trainShare: 0.7, validationShare: 0.15, negativeRate: o.negativeRate, seed: o.seed });
   const train = { X: ds.X, features: ds.features, rows: split.train, y: ds.y, w: split.trainWeights };
   const valid = { X: ds.X, features: ds.features, rows: split.validation, y: ds.y };
   log(`split: ${split.train.length} training rows (of ${split.trainPeriod.length}), ${split.validation.length} validation, ${split.test.length} test`);

@@ -34,7 +34,30 @@ export async function drainOutbox(redis: Redis, topic: OutboxTopic, sink: AlertS
   const batch = opts.batch ?? DRAIN_BATCH;
   const deadline = Date.now() + opts.budgetMs;
   const report: DrainReport = { produced: 0, skipped: 0, remaining: 0, dropped: 0 };
-  for (let b = 0; b < (opts.maxBatches ?? 20) && Date.now() < deadline; b++) {
+  // One drain per outbox at a time: two overlapping runs would both send the oldest entries.
+  const lease = `${key}:lease`;
+  const token = crypto.randomUUID();
+  if ((await redis.set(lease, token, { nx: true, px: opts.budgetMs + 10_000 })) === null) {
+    report.error = "another drain of this outbox is running";
+    return { ...report, ...(await sizes(redis, key, topic)) };
+  }
+  try {
+    await drainBatches(redis, topic, key, sink, batch, deadline, opts.maxBatches ?? 20, report);
+  } finally {
+    await redis.eval(RELEASE_LEASE, [lease], [token]).catch(() => undefined);
+  }
+  return { ...report, ...(await sizes(redis, key, topic)) };
+}
+
+const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+async function sizes(redis: Redis, key: string, topic: OutboxTopic): Promise<{ remaining: number; dropped: number }> {
+  const [remaining, dropped] = await Promise.all([redis.zcard(key), redis.hget(OUTBOX_STATS_KEY, `${topic}_dropped`)]);
+  return { remaining: Number(remaining), dropped: Number(dropped ?? 0) };
+}
+
+async function drainBatches(redis: Redis, topic: OutboxTopic, key: string, sink: AlertSink, batch: number, deadline: number, maxBatches: number, report: DrainReport): Promise<void> {
+  for (let b = 0; b < maxBatches && Date.now() < deadline; b++) {
     const raw = (await redis.zrange(key, 0, batch - 1, { withScores: true })) as unknown as string[];
     if (raw.length === 0) break;
     const entries: { member: string; score: string }[] = [];
@@ -58,10 +81,6 @@ export async function drainOutbox(redis: Redis, topic: OutboxTopic, sink: AlertS
     await redis.eval(OUTBOX_ACK_SCRIPT, [key], entries.flatMap((e) => [e.member, e.score]));
     if (entries.length < batch) break;
   }
-  const [remaining, dropped] = await Promise.all([redis.zcard(key), redis.hget(OUTBOX_STATS_KEY, `${topic}_dropped`)]);
-  report.remaining = Number(remaining);
-  report.dropped = Number(dropped ?? 0);
-  return report;
 }
 
 /** A decision: the record as kept. A label: the transaction it is about and the label that stands. */

@@ -34,6 +34,7 @@ function transactionRecord(item: StoreItem, result: ScoreResult, features: Float
     reasons: result.reasons.map((r) => r.code),
     // Nine significant digits: every float32 round-trips exactly.
     features: Array.from(features, (x) => Number(x.toPrecision(9))),
+    ...(result.degraded.length > 0 && { degraded: [...result.degraded] }),
   };
 }
 

@@ -86,6 +86,8 @@ export const TransactionRecordSchema = z
     reasons: z.array(z.string()),
     /** The feature row the model scored (FEATURE_NAMES order), for retraining on labelled decisions. */
     features: z.array(z.number()).optional(),
+    /** What the score had to do without: a row scored on neutral behaviour (`features`) is not trained on. */
+    degraded: z.array(z.string()).optional(),
   })
   .openapi("TransactionRecord");
 export type TransactionRecord = z.infer<typeof TransactionRecordSchema>;

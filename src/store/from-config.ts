@@ -1,4 +1,4 @@
-import type { Config } from "../config";
+import { selectedSink, type Config } from "../config";
 import type { FeatureStore } from "./interface";
 import { MemoryFeatureStore } from "./memory";
 import { NotConfiguredFeatureStore } from "./not-configured";
@@ -40,6 +40,7 @@ export function storesFrom(config: Config): { store: FeatureStore; policy: Polic
     store: new RedisFeatureStore({ ...redis, timeoutMs: config.REDIS_TIMEOUT_MS }),
     policy: new RedisPolicyStore(operator),
     routing: new RedisRoutingStore(operator),
-    transactions: new RedisTransactionStore(operator),
+    // The outboxes are filled only when something drains them: a Kafka REST sink for the scheduled Worker.
+    transactions: new RedisTransactionStore({ ...operator, decisionLog: ["upstash", "confluent"].includes(selectedSink(config)) }),
   };
 }

@@ -10,8 +10,9 @@ import { workerProject } from "./project";
 export default workerProject({
   name: "worker-memory",
   include: ["test/worker/routes/**/*.test.ts", "test/worker/policy/**/*.test.ts", "test/worker/feedback/**/*.test.ts", "test/worker/memory/**/*.test.ts"],
-  // reviews.test.ts makes a merchant of its own in the Redis key store, which the memory backends do not read.
-  exclude: ["test/worker/routes/health.cache.test.ts", "test/worker/feedback/reviews.test.ts"],
+  // reviews.test.ts makes a merchant of its own in the Redis key store, which the memory backends do not read;
+  // decision-log.test.ts drains the Redis outboxes to the local Kafka REST endpoint.
+  exclude: ["test/worker/routes/health.cache.test.ts", "test/worker/feedback/reviews.test.ts", "test/worker/feedback/decision-log.test.ts"],
   globalSetup: "test/worker/memory-setup.ts",
   bindings: (inject) => ({
     ENVIRONMENT: "test",

@@ -1,4 +1,4 @@
-import type { Config } from "../../config";
+import { selectedSink, type Config } from "../../config";
 import { ConfluentV3Sink } from "./confluent-v3";
 import type { AlertSink } from "./interface";
 import { MemoryAlertSink } from "./memory";
@@ -27,7 +27,7 @@ type AlertConfig = Pick<
 >;
 
 export function alertSinkFrom(config: AlertConfig): SinkChoice {
-  const selected = config.ALERT_SINK ?? (config.UPSTASH_KAFKA_REST_URL ? "upstash" : config.CONFLUENT_REST_URL ? "confluent" : "none");
+  const selected = selectedSink(config);
   const topic = config.ALERT_TOPIC;
   switch (selected) {
     case "none":

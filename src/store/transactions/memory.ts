@@ -1,7 +1,7 @@
 import { type StoredLabel, type TransactionRecord } from "../../schemas/feedback";
 import { MAX_OPEN_REVIEWS, type LabelResult, type LabelWrite, type StoredReview, type TransactionStore } from "./interface";
 import { precedence } from "./precedence";
-import { storedLabel } from "./redis";
+import { queueMember, storedLabel } from "./redis";
 
 interface Kept {
   record: TransactionRecord;
@@ -22,12 +22,22 @@ export class MemoryTransactionStore implements TransactionStore {
     for (const record of records) {
       const k = this.key(merchant, record.transaction_id);
       const prior = this.kept.get(k);
+      // As the Redis script: the first record stands, but the server's replaces a checkout page's.
+      if (prior && !(prior.record.source === "publishable" && record.source === "secret")) continue;
       this.kept.delete(k);
-      this.kept.set(k, { ...prior, record, open: prior?.review ? false : prior?.open === true || record.decision === "review" });
+      this.kept.set(k, { ...prior, record, open: prior ? prior.open : record.decision === "review" && !prior });
       if (this.kept.size > this.max) this.kept.delete(this.kept.keys().next().value!);
     }
-    const open = [...this.kept.entries()].filter(([k, v]) => v.open && k.startsWith(`${merchant}\u0000`));
-    for (const [, v] of open.slice(0, Math.max(0, open.length - MAX_OPEN_REVIEWS))) v.open = false;
+    const open = this.openOf(merchant);
+    for (const v of open.slice(0, Math.max(0, open.length - MAX_OPEN_REVIEWS))) v.open = false;
+  }
+
+  /** The merchant's open reviews in queue order: time, then id (as the Redis members sort). */
+  private openOf(merchant: string): Kept[] {
+    return [...this.kept.entries()]
+      .filter(([k, v]) => v.open && k.startsWith(`${merchant}\u0000`))
+      .map(([, v]) => v)
+      .sort((a, b) => (queueMember(a.record) < queueMember(b.record) ? -1 : 1));
   }
 
   async label(merchant: string, labels: LabelWrite[]): Promise<LabelResult[]> {
@@ -43,14 +53,11 @@ export class MemoryTransactionStore implements TransactionStore {
   }
 
   async openReviews(merchant: string, opts: { after?: string; limit: number }) {
-    const open = [...this.kept.entries()]
-      .filter(([k, v]) => v.open && k.startsWith(`${merchant}\u0000`))
-      .map(([, v]) => v.record)
-      .sort((a, b) => a.t - b.t || (a.transaction_id < b.transaction_id ? -1 : 1));
-    const from = opts.after ? open.findIndex((r) => `${r.t}:${r.transaction_id}` === opts.after) + 1 : 0;
-    const items = open.slice(from, from + opts.limit);
+    const after = opts.after;
+    const open = this.openOf(merchant).filter((v) => after === undefined || queueMember(v.record) > after);
+    const items = open.slice(0, opts.limit).map((v) => v.record);
     const last = items.at(-1);
-    return { items, ...(from + opts.limit < open.length && last && { next: `${last.t}:${last.transaction_id}` }) };
+    return { items, ...(open.length > opts.limit && last && { next: queueMember(last) }) };
   }
 
   async resolveReview(merchant: string, transactionId: string, review: StoredReview, label: LabelWrite) {

@@ -16,6 +16,8 @@ export const storedLabel = (l: LabelWrite): StoredLabel => ({
   learnt_at: new Date(l.learnt_at).toISOString(),
   received_at: l.received_at,
 });
+/** A queue member: the event time zero-padded to 13 digits, then the id — ordered by time, then id, as text. */
+export const queueMember = (r: Pick<TransactionRecord, "t" | "transaction_id">) => `${String(Math.max(0, Math.floor(r.t))).padStart(13, "0")}:${r.transaction_id}`;
 const labelArgs = (l: LabelWrite) => [labelJson(l), String(authorityOf(l.source)), String(Date.parse(l.learnt_at)), l.label];
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, raw: string | null | undefined | false): T | undefined {
@@ -36,7 +38,11 @@ export class RedisTransactionStore implements TransactionStore {
   private readonly labelScript;
   private readonly resolveScript;
 
-  constructor(opts: UpstashConnection & { timeoutMs: number }) {
+  /** Whether the decision log is on (a Kafka REST sink the scheduled Worker drains to): else nothing is filed in the outboxes. */
+  private readonly outboxCap: number;
+
+  constructor(opts: UpstashConnection & { timeoutMs: number; decisionLog: boolean }) {
+    this.outboxCap = opts.decisionLog ? MAX_OUTBOX : 0;
     // Nobody waits on these at checkout: after the answer, or an operator's call. One retry (the writes are idempotent).
     this.redis = upstashRedis({ ...opts, retries: 1 });
     this.rememberScript = this.redis.createScript<number>(REMEMBER_SCRIPT);
@@ -52,9 +58,8 @@ export class RedisTransactionStore implements TransactionStore {
         [
           String(RECORD_TTL_S),
           String(MAX_OPEN_REVIEWS),
-          String(Date.now()),
-          String(MAX_OUTBOX),
-          ...part.flatMap((r) => [JSON.stringify(r), r.decision === "review" ? "1" : "0", String(r.t), r.transaction_id]),
+          String(this.outboxCap),
+          ...part.flatMap((r) => [JSON.stringify(r), r.decision === "review" ? "1" : "0", queueMember(r), r.source]),
         ],
       );
     }
@@ -66,7 +71,7 @@ export class RedisTransactionStore implements TransactionStore {
       const part = labels.slice(i, i + PER_CALL);
       const replies = await this.labelScript.exec(
         [...part.map((l) => recordKey(merchant, l.transaction_id)), OUTBOX_KEYS.labels, OUTBOX_STATS_KEY],
-        [String(RECORD_TTL_S), String(Date.now()), String(MAX_OUTBOX), ...part.flatMap(labelArgs)],
+        [String(RECORD_TTL_S), String(this.outboxCap), ...part.flatMap(labelArgs)],
       );
       for (const [kind, current] of replies) out.push(kind === "unknown" ? { kind } : { kind: kind as "applied" | "duplicate" | "superseded", current: parse(StoredLabelSchema, current)! });
     }
@@ -83,35 +88,32 @@ export class RedisTransactionStore implements TransactionStore {
   }
 
   async openReviews(merchant: string, opts: { after?: string; limit: number }) {
-    // Pages by (time, id): ZRANGE BYSCORE from the last time seen, skipping what the last page already held.
-    const [afterT, afterId] = opts.after ? [Number(opts.after.split(":")[0]), opts.after.slice(opts.after.indexOf(":") + 1)] : [Number.NEGATIVE_INFINITY, ""];
-    const raw = (await this.redis.zrange(openReviewsKey(merchant), opts.after ? afterT : "-inf", "+inf", { byScore: true, withScores: true, offset: 0, count: opts.limit + 50 })) as unknown as string[];
-    const ids: { id: string; t: number }[] = [];
-    for (let i = 0; i < raw.length; i += 2) {
-      const id = raw[i]!;
-      const t = Number(raw[i + 1]);
-      if (opts.after && t === afterT && id <= afterId) continue;
-      ids.push({ id, t });
-    }
-    const page = ids.slice(0, opts.limit);
+    // Members sort by (time, id) as text (the time zero-padded): a page starts strictly after the cursor, so ties
+    // in time (a batch's items share one) are neither skipped nor repeated.
+    const key = openReviewsKey(merchant);
+    const members = (await this.redis.zrange(key, opts.after ? `(${opts.after}` : "-", "+", { byLex: true, offset: 0, count: opts.limit + 1 })) as unknown as string[];
+    const page = members.slice(0, opts.limit);
     const items: TransactionRecord[] = [];
     if (page.length > 0) {
       const p = this.redis.pipeline();
-      for (const { id } of page) p.hget(recordKey(merchant, id), "record");
+      for (const m of page) p.hget(recordKey(merchant, m.slice(m.indexOf(":") + 1)), "record");
       const records = (await p.exec()) as (string | null)[];
-      records.forEach((r) => {
+      const gone: string[] = [];
+      records.forEach((r, i) => {
         const rec = parse<TransactionRecord>(TransactionRecordSchema, r);
         if (rec) items.push(rec);
+        else gone.push(page[i]!);
       });
+      // Entries whose record expired (180 days) leave the queue as they are met.
+      if (gone.length > 0) await this.redis.zrem(key, ...(gone as [string, ...string[]]));
     }
-    const last = page.at(-1);
-    return { items, ...(ids.length > opts.limit && last && { next: `${last.t}:${last.id}` }) };
+    return { items, ...(members.length > opts.limit && { next: page.at(-1)! }) };
   }
 
   async resolveReview(merchant: string, transactionId: string, review: StoredReview, label: LabelWrite) {
     const reply = await this.resolveScript.exec(
       [recordKey(merchant, transactionId), openReviewsKey(merchant), OUTBOX_KEYS.labels, OUTBOX_STATS_KEY],
-      [transactionId, JSON.stringify(review), ...labelArgs(label), String(Date.now()), String(MAX_OUTBOX)],
+      [JSON.stringify(review), ...labelArgs(label), String(this.outboxCap)],
     );
     if (reply[0] === "unknown") return { kind: "unknown" as const };
     if (reply[0] === "already") {

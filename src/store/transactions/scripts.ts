@@ -20,12 +20,13 @@ end
 `;
 
 /**
- * An outbox entry (outbox.ts): the record key, scored by when it was written; past the cap the oldest are dropped
- * — counted in the stats hash, never silently.
+ * An outbox entry (src/feedback/outbox.ts): the record key, scored by a sequence number the script draws (so a
+ * rewritten entry always scores higher than the one a drain read, and the drain's acknowledgement leaves it);
+ * past the cap the oldest are dropped — counted in the stats hash, never silently.
  */
 const OUTBOX = `
-local function outbox(key, stats, field, member, now, cap)
-  redis.call('ZADD', key, now, member)
+local function outbox(key, stats, field, member, cap)
+  redis.call('ZADD', key, redis.call('HINCRBY', stats, 'seq', 1), member)
   local excess = redis.call('ZCARD', key) - cap
   if excess > 0 then
     redis.call('ZREMRANGEBYRANK', key, 0, excess - 1)
@@ -35,29 +36,40 @@ end
 `;
 
 /**
- * KEYS: record keys…, then the open queue, the decisions outbox, the outbox stats. ARGV: ttl s, queue cap, now
- * (ms), outbox cap, then per record: JSON, '1' if review, t, id.
+ * KEYS: record keys…, then the open queue, the decisions outbox, the outbox stats. ARGV: ttl s, queue cap, outbox
+ * cap (0: no decision log), then per record: JSON, '1' if review, queue member (`<t, 13 digits>:<id>`), source.
+ *
+ * The first record of a transaction stands: a later score of the same id (another Idempotency-Key, or a checkout
+ * page's score of an id the server scored) does not replace it — labels and reviews stay on what was decided —
+ * except that the merchant's server (`secret`) replaces what only a checkout page (`publishable`) had sent.
  */
 export const REMEMBER_SCRIPT = `#!lua flags=allow-key-locking
 ${OUTBOX}
 local n = #KEYS - 3
 local queue, box, stats = KEYS[n + 1], KEYS[n + 2], KEYS[n + 3]
+local cap = tonumber(ARGV[3])
+local written = 0
 for i = 1, n do
-  local at = 5 + (i - 1) * 4
-  redis.call('HSET', KEYS[i], 'record', ARGV[at])
-  redis.call('EXPIRE', KEYS[i], tonumber(ARGV[1]))
-  if ARGV[at + 1] == '1' and redis.call('HEXISTS', KEYS[i], 'review') == 0 then
-    redis.call('ZADD', queue, tonumber(ARGV[at + 2]), ARGV[at + 3])
+  local at = 4 + (i - 1) * 4
+  local source = redis.call('HGET', KEYS[i], 'source')
+  if not source or (source == 'publishable' and ARGV[at + 3] == 'secret') then
+    redis.call('HSET', KEYS[i], 'record', ARGV[at], 'source', ARGV[at + 3])
+    redis.call('EXPIRE', KEYS[i], tonumber(ARGV[1]))
+    if ARGV[at + 1] == '1' and not source and redis.call('HEXISTS', KEYS[i], 'review') == 0 then
+      redis.call('ZADD', queue, 0, ARGV[at + 2])
+      redis.call('HSET', KEYS[i], 'queued', ARGV[at + 2])
+    end
+    if cap > 0 then outbox(box, stats, 'decisions_dropped', KEYS[i], cap) end
+    written = written + 1
   end
-  outbox(box, stats, 'decisions_dropped', KEYS[i], tonumber(ARGV[3]), tonumber(ARGV[4]))
 end
 local excess = redis.call('ZCARD', queue) - tonumber(ARGV[2])
 if excess > 0 then redis.call('ZREMRANGEBYRANK', queue, 0, excess - 1) end
-return n
+return written
 `;
 
 /**
- * KEYS: record keys…, then the labels outbox and the outbox stats. ARGV: ttl s, now (ms), outbox cap, then per
+ * KEYS: record keys…, then the labels outbox and the outbox stats. ARGV: ttl s, outbox cap (0: no log), then per
  * label: JSON, authority rank, learnt at (ms), label value. An applied label goes to the outbox.
  */
 export const LABEL_SCRIPT = `#!lua flags=allow-key-locking
@@ -67,21 +79,23 @@ local n = #KEYS - 2
 local box, stats = KEYS[n + 1], KEYS[n + 2]
 local out = {}
 for i = 1, n do
-  local at = 4 + (i - 1) * 4
+  local at = 3 + (i - 1) * 4
   if redis.call('HEXISTS', KEYS[i], 'record') == 0 then
     out[i] = {'unknown', false}
   else
     out[i] = apply(KEYS[i], ARGV[at], tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2]), ARGV[at + 3])
-    redis.call('EXPIRE', KEYS[i], tonumber(ARGV[1]))
-    if out[i][1] == 'applied' then outbox(box, stats, 'labels_dropped', KEYS[i], tonumber(ARGV[2]), tonumber(ARGV[3])) end
+    if out[i][1] == 'applied' then
+      redis.call('EXPIRE', KEYS[i], tonumber(ARGV[1]))
+      if tonumber(ARGV[2]) > 0 then outbox(box, stats, 'labels_dropped', KEYS[i], tonumber(ARGV[2])) end
+    end
   end
 end
 return out
 `;
 
 /**
- * KEYS: record key, open queue, labels outbox, outbox stats. ARGV: transaction id, review JSON, then the
- * manual_review label: JSON, rank, learnt at (ms), value; then now (ms), outbox cap. Reply: {'unknown'} |
+ * KEYS: record key, open queue, labels outbox, outbox stats. ARGV: review JSON, then the manual_review label:
+ * JSON, rank, learnt at (ms), value; then the outbox cap (0: no log). Reply: {'unknown'} |
  * {'already', review JSON, current label JSON} | {'resolved', review JSON, label outcome, current label JSON}.
  */
 export const RESOLVE_SCRIPT = `#!lua flags=allow-key-locking
@@ -90,12 +104,13 @@ ${OUTBOX}
 if redis.call('HEXISTS', KEYS[1], 'record') == 0 then return {'unknown'} end
 local kept = redis.call('HGET', KEYS[1], 'review')
 if kept then return {'already', kept, redis.call('HGET', KEYS[1], 'label') or false} end
-if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return {'unknown'} end
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('HSET', KEYS[1], 'review', ARGV[2])
-local applied = apply(KEYS[1], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6])
-if applied[1] == 'applied' then outbox(KEYS[3], KEYS[4], 'labels_dropped', KEYS[1], tonumber(ARGV[7]), tonumber(ARGV[8])) end
-return {'resolved', ARGV[2], applied[1], applied[2]}
+local member = redis.call('HGET', KEYS[1], 'queued')
+if not member or not redis.call('ZSCORE', KEYS[2], member) then return {'unknown'} end
+redis.call('ZREM', KEYS[2], member)
+redis.call('HSET', KEYS[1], 'review', ARGV[1])
+local applied = apply(KEYS[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5])
+if applied[1] == 'applied' and tonumber(ARGV[6]) > 0 then outbox(KEYS[3], KEYS[4], 'labels_dropped', KEYS[1], tonumber(ARGV[6])) end
+return {'resolved', ARGV[1], applied[1], applied[2]}
 `;
 
 /** KEYS: an outbox. ARGV: pairs of member and the score it was read with: removed unless written again since. */
@@ -103,7 +118,7 @@ export const OUTBOX_ACK_SCRIPT = `#!lua flags=allow-key-locking
 local removed = 0
 for i = 1, #ARGV, 2 do
   local s = redis.call('ZSCORE', KEYS[1], ARGV[i])
-  if s and tonumber(s) <= tonumber(ARGV[i + 1]) then
+  if s and tonumber(s) == tonumber(ARGV[i + 1]) then
     redis.call('ZREM', KEYS[1], ARGV[i])
     removed = removed + 1
   end

@@ -3,8 +3,21 @@ import { UpstashKafkaSink } from "../../../src/alerts/sink/upstash-kafka";
 import { drainOutbox } from "../../../src/feedback/outbox";
 import { upstashRedis } from "../../../src/store/upstash";
 import { findPanPaths } from "../../../src/utils/pan";
-import { freshTopic, kafka, setKafkaDown } from "../alerts/kafka";
-import { feedback, label, scored } from "./helpers";
+import type { ScoreResult } from "../../../src/schemas/score";
+import { appWith, freshTopic, kafka, kafkaEnv, postInit, setKafkaDown } from "../alerts/kafka";
+import { transaction } from "../helpers";
+import { label, type LabelResults } from "./helpers";
+
+/**
+ * Scores through an app configured with the local Kafka REST endpoint: the decision log is on only where a Kafka
+ * sink is (the outboxes are filled only when something drains them). Its after-answer work is awaited.
+ */
+const withKafka = () => appWith({ ...kafkaEnv(), ALERT_TOPIC: freshTopic("alerts-of-decision-log") });
+async function scored(): Promise<ScoreResult> {
+  const res = await withKafka()("/v1/score", postInit(transaction()));
+  expect(res.status).toBe(200);
+  return res.json<ScoreResult>();
+}
 
 /**
  * The decision log and the labels reach Kafka from the outboxes the record scripts fill (src/feedback/outbox.ts),
@@ -65,11 +78,23 @@ describe("the decision log and the labels on Kafka", () => {
     expect((await topicValues(topic)).filter((v) => v.value.transaction_id === waiting.transaction_id)).toHaveLength(1);
   });
 
+  it("without a Kafka sink the outboxes are not filled (nothing would drain them)", async () => {
+    const before = await drain("decisions", freshTopic("decisions-empty"));
+    expect(before.error).toBeUndefined();
+    const res = await appWith({ ALERT_SINK: "none" })("/v1/score", postInit(transaction()));
+    expect(res.status).toBe(200);
+    const mine = (await res.json<ScoreResult>()).transaction_id;
+    const topic = freshTopic("decisions-off");
+    await drain("decisions", topic);
+    expect((await topicValues(topic)).some((v) => v.value.transaction_id === mine)).toBe(false);
+  });
+
   it("an applied label reaches the labels topic; a duplicate does not add another", async () => {
     const s = await scored();
     await drain("labels", freshTopic("labels-before"));
-    expect((await feedback([label(s.transaction_id, "fraud", "chargeback", "2026-12-01T00:00:00Z")])).body.results[0]).toMatchObject({ status: "applied" });
-    expect((await feedback([label(s.transaction_id, "fraud", "chargeback", "2026-12-01T00:00:00Z")])).body.results[0]).toMatchObject({ status: "duplicate" });
+    const send = async () => (await (await withKafka()("/v1/feedback", postInit({ labels: [label(s.transaction_id, "fraud", "chargeback", "2026-12-01T00:00:00Z")] }))).json<LabelResults>()).results[0];
+    expect(await send()).toMatchObject({ status: "applied" });
+    expect(await send()).toMatchObject({ status: "duplicate" });
     const topic = freshTopic("labels");
     await drain("labels", topic);
     const mine = (await topicValues(topic)).filter((v) => v.value.transaction_id === s.transaction_id);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { newKey } from "../auth/helpers";
 import { OTHER_SECRET_KEY } from "../auth/keys";
-import { bearer, getWithKey, postJson } from "../helpers";
+import { bearer, getWithKey, postJson, transaction } from "../helpers";
 import { scored } from "./helpers";
 
 /**
@@ -66,6 +66,23 @@ describe("the review queue", () => {
     await waitQueued(t.transaction_id);
     expect((await queue(bearer(OTHER_SECRET_KEY))).some((r) => r.transaction_id === t.transaction_id)).toBe(false);
     expect((await postJson(`/v1/reviews/${t.transaction_id}`, { outcome: "legitimate" }, bearer(OTHER_SECRET_KEY))).status).toBe(404);
+  });
+
+  it("a batch's reviews share one time: paging through them skips none and repeats none", async () => {
+    const items = Array.from({ length: 60 }, () => transaction({ merchant: { id: merchant }, card: { fingerprint: "card_fp_test_review" } }));
+    const res = await postJson("/v1/score/batch", { transactions: items }, key);
+    expect(res.status).toBe(200);
+    const ids = items.map((t) => String(t.transaction_id));
+    await waitQueued(ids.at(-1)!);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await (await getWithKey(`/v1/reviews?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, key)).json<Page>();
+      seen.push(...page.reviews.map((r) => r.transaction_id));
+      cursor = page.next;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of ids) expect(seen).toContain(id);
   });
 
   it("pages through the queue without repeats", async () => {

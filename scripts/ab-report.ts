@@ -15,12 +15,12 @@
  * The observations come from GET /v1/admin/models/observations (ADMIN_TOKEN; the dev token for a loopback URL):
  * the answering edge node's last 10,000 decisions — all of them under `npm run dev`, one isolate.
  */
-import { createReadStream, writeFileSync } from "node:fs";
-import { createInterface } from "node:readline";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { OBSERVATIONS_KEPT } from "../src/analytics/observations";
 import { buildReport, formatReport, type Observation, type Thresholds } from "./ab/report";
 import { isMain, runMain } from "./cli";
+import { jsonLines } from "./json-lines";
 import { Progress } from "./data/progress";
 import { generateStream } from "./data/stream";
 import { DEV_ADMIN_TOKEN, REPLAY_KEY } from "./seed-demo";
@@ -64,11 +64,11 @@ export async function abReport(argv: string[], env: NodeJS.ProcessEnv = process.
     if (!loopback && env.SCORER_API_KEY === undefined) throw new AbReportError("--send against a non-local scorer needs SCORER_API_KEY");
     only = await replay(opts, n, Number(values.seed), labels, values.quiet);
   }
-  if (values.labels) for await (const row of jsonLines<{ transaction_id: string; label: number }>(values.labels)) labels.set(row.transaction_id, row.label ? 1 : 0);
+  if (values.labels) for await (const row of jsonLines<{ transaction_id: string; label: number }>(values.labels, (m) => new AbReportError(m))) labels.set(row.transaction_id, row.label ? 1 : 0);
 
   const routing = await call<{ routing: { live: string }; this_node: { version: string; thresholds?: Thresholds }[] }>(opts, "GET", "/v1/admin/models/routing", opts.adminToken);
   const thresholds = new Map(routing.this_node.flatMap((m) => (m.thresholds ? [[m.version, m.thresholds] as const] : [])));
-  let observations = values.file ? await collect(jsonLines<Observation>(values.file)) : await observed(opts);
+  let observations = values.file ? await collect(jsonLines<Observation>(values.file, (m) => new AbReportError(m))) : await observed(opts);
   if (only) observations = observations.filter((o) => only.has(o.transaction_id));
   if (observations.length === 0) throw new AbReportError("no observations: score some traffic first (--send N replays the generated stream)");
 
@@ -135,19 +135,6 @@ async function call<T>(opts: Options, method: string, path: string, token: strin
   const parsed = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
   if (!res.ok) throw new AbReportError(`${method} ${path}: ${res.status} ${String(parsed?.code ?? "")}: ${String(parsed?.detail ?? parsed?.title ?? "")}`);
   return parsed as T;
-}
-
-async function* jsonLines<T>(file: string): AsyncGenerator<T> {
-  let line = 0;
-  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    line++;
-    if (text.trim() === "") continue;
-    try {
-      yield JSON.parse(text) as T;
-    } catch {
-      throw new AbReportError(`${file}:${line}: not JSON`);
-    }
-  }
 }
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

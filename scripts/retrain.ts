@@ -21,12 +21,11 @@
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { createReadStream } from "node:fs";
 import { parseArgs } from "node:util";
 import { FEATURE_COUNT } from "../src/features";
 import { ModelCardSchema } from "../src/model/card";
 import { isMain, runMain } from "./cli";
+import { jsonLines } from "./json-lines";
 import { LOCAL_DEFAULTS } from "./local/stack";
 import { modelsCommand } from "./models";
 import { comparisonReport, gate } from "./retrain/compare";
@@ -68,7 +67,7 @@ export async function retrain(argv: string[], env: NodeJS.ProcessEnv = process.e
       quiet: { type: "boolean", default: false },
     },
   });
-  const source = values.file ? keptFromFile(values.file) : keptFromRedis(env.UPSTASH_REDIS_REST_URL ?? `http://127.0.0.1:${LOCAL_DEFAULTS.redisRestPort}`, env.UPSTASH_REDIS_REST_TOKEN ?? LOCAL_DEFAULTS.redisToken);
+  const source = values.file ? jsonLines<Kept>(values.file, (m) => new RetrainError(m)) : keptFromRedis(env.UPSTASH_REDIS_REST_URL ?? `http://127.0.0.1:${LOCAL_DEFAULTS.redisRestPort}`, env.UPSTASH_REDIS_REST_TOKEN ?? LOCAL_DEFAULTS.redisToken);
 
   if (values.export) {
     const out = createWriteStream(values.export);
@@ -213,19 +212,6 @@ function merged(base: Dataset, rows: readonly LabelledRow[]): { ds: Dataset; lab
     }
   }
   return { ds: { rows: n, features: FEATURE_COUNT, X, y, t, typology, fingerprint: `${base.fingerprint}+${rows.length}-labelled` }, labelled };
-}
-
-async function* keptFromFile(path: string): AsyncGenerator<Kept> {
-  let line = 0;
-  for await (const text of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
-    line++;
-    if (text.trim() === "") continue;
-    try {
-      yield JSON.parse(text) as Kept;
-    } catch {
-      throw new RetrainError(`${path}:${line}: not JSON`);
-    }
-  }
 }
 
 if (isMain(import.meta.url)) {

@@ -94,3 +94,8 @@ export type TransactionRecord = z.infer<typeof TransactionRecordSchema>;
 
 export const REVIEW_OUTCOMES = ["fraud", "legitimate"] as const;
 export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+
+/** A resolved review: its outcome, by which key, when, and the analyst's note. */
+export const StoredReviewSchema = z
+  .object({ outcome: z.enum(REVIEW_OUTCOMES), by: z.string(), at: z.string(), note: z.string().optional() })
+  .openapi("Review");

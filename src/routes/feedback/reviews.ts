@@ -3,8 +3,8 @@ import { ApiError } from "../../errors/problem";
 import type { AppEnv } from "../../http/env";
 import { jsonBody } from "../../http/json-body";
 import { problems } from "../../http/problems";
-import { LABEL_OUTCOMES, REVIEW_OUTCOMES, StoredLabelSchema, TransactionRecordSchema } from "../../schemas/feedback";
-import { feedbackAccess, fromStore } from "./access";
+import { LABEL_OUTCOMES, REVIEW_OUTCOMES, StoredLabelSchema, StoredReviewSchema, TransactionRecordSchema } from "../../schemas/feedback";
+import { TransactionIdParams, feedbackAccess, fromStore } from "./access";
 
 export const listReviewsRoute = createRoute({
   method: "get",
@@ -38,7 +38,7 @@ export const resolveReviewRoute = createRoute({
   security: feedbackAccess.security,
   middleware: [...feedbackAccess.middleware, jsonBody(4 * 1024)] as const,
   request: {
-    params: z.object({ transaction_id: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/).openapi({ param: { name: "transaction_id", in: "path" } }) }),
+    params: TransactionIdParams,
     body: {
       content: {
         "application/json": {
@@ -59,7 +59,7 @@ export const resolveReviewRoute = createRoute({
           schema: z
             .object({
               transaction_id: z.string(),
-              review: z.object({ outcome: z.enum(REVIEW_OUTCOMES), by: z.string(), at: z.string(), note: z.string().optional() }),
+              review: StoredReviewSchema,
               label: z.object({ status: z.enum(LABEL_OUTCOMES), label: StoredLabelSchema }).optional(),
               resolved_before: z.boolean(),
             })

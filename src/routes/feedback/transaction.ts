@@ -2,8 +2,8 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { ApiError } from "../../errors/problem";
 import type { AppEnv } from "../../http/env";
 import { problems } from "../../http/problems";
-import { REVIEW_OUTCOMES, StoredLabelSchema, TransactionRecordSchema } from "../../schemas/feedback";
-import { feedbackAccess, fromStore } from "./access";
+import { StoredLabelSchema, StoredReviewSchema, TransactionRecordSchema } from "../../schemas/feedback";
+import { TransactionIdParams, feedbackAccess, fromStore } from "./access";
 
 export const transactionRoute = createRoute({
   method: "get",
@@ -12,7 +12,7 @@ export const transactionRoute = createRoute({
   description: "What the scorer keeps of one of your scored transactions (180 days): the decision, score, model, entities and reason codes, the label that stands, and the review's outcome.",
   security: feedbackAccess.security,
   middleware: feedbackAccess.middleware,
-  request: { params: z.object({ transaction_id: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/).openapi({ param: { name: "transaction_id", in: "path" } }) }) },
+  request: { params: TransactionIdParams },
   responses: {
     ...feedbackAccess.responses,
     200: {
@@ -22,7 +22,7 @@ export const transactionRoute = createRoute({
             .object({
               transaction: TransactionRecordSchema,
               label: StoredLabelSchema.optional(),
-              review: z.object({ outcome: z.enum(REVIEW_OUTCOMES), by: z.string(), at: z.string(), note: z.string().optional() }).optional(),
+              review: StoredReviewSchema.optional(),
             })
             .openapi("KeptTransaction"),
         },

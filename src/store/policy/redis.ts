@@ -13,6 +13,7 @@ import {
   type Rule,
   type Thresholds,
 } from "../../schemas/policy";
+import { parsed } from "../parsed";
 import { upstashRedis, type UpstashConnection } from "../upstash";
 import { MAX_AUDIT_RECORDS, type AuditDraft, type PolicySettings, type PolicyStore, type PutOutcome, type RulePutOutcome } from "./interface";
 import { policyKeys } from "./layout";
@@ -22,16 +23,6 @@ import { DELETE_ENTRY_SCRIPT, DELETE_RULE_SCRIPT, PUT_ENTRY_SCRIPT, PUT_RULE_SCR
 const auditTail = (draft: AuditDraft) => JSON.stringify(draft).slice(1);
 const field = (entry: Pick<ListEntry, "kind" | "value">) => `${entry.kind}:${entry.value}`;
 
-/** What Redis holds is ours, but it is parsed, not trusted: a record that does not parse is skipped, not served. */
-function parsed<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, raw: string | null | undefined): T | undefined {
-  if (!raw) return undefined;
-  try {
-    const out = schema.safeParse(JSON.parse(raw));
-    return out.success ? out.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
 const parseEntry = (raw: string | null | undefined) => parsed<ListEntry>(ListEntrySchema, raw);
 const parseRule = (raw: string | null | undefined) => parsed<Rule>(RuleSchema, raw);
 

@@ -1,5 +1,6 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import { StoredLabelSchema, TransactionRecordSchema, authorityOf, type StoredLabel, type TransactionRecord } from "../../schemas/feedback";
+import { StoredLabelSchema, StoredReviewSchema, TransactionRecordSchema, authorityOf, type StoredLabel, type TransactionRecord } from "../../schemas/feedback";
+import { parsed } from "../parsed";
 import { upstashRedis, type UpstashConnection } from "../upstash";
 import { MAX_OPEN_REVIEWS, MAX_OUTBOX, RECORD_TTL_S, type LabelResult, type LabelWrite, type StoredReview, type TransactionStore } from "./interface";
 import { OUTBOX_KEYS, OUTBOX_STATS_KEY, openReviewsKey, recordKey } from "./layout";
@@ -19,16 +20,6 @@ export const storedLabel = (l: LabelWrite): StoredLabel => ({
 /** A queue member: the event time zero-padded to 13 digits, then the id — ordered by time, then id, as text. */
 export const queueMember = (r: Pick<TransactionRecord, "t" | "transaction_id">) => `${String(Math.max(0, Math.floor(r.t))).padStart(13, "0")}:${r.transaction_id}`;
 const labelArgs = (l: LabelWrite) => [labelJson(l), String(authorityOf(l.source)), String(Date.parse(l.learnt_at)), l.label];
-
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, raw: string | null | undefined | false): T | undefined {
-  if (!raw) return undefined;
-  try {
-    const out = schema.safeParse(JSON.parse(raw));
-    return out.success ? out.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The records in Upstash Redis (layout.ts), each write one script (scripts.ts). */
 export class RedisTransactionStore implements TransactionStore {
@@ -73,18 +64,18 @@ export class RedisTransactionStore implements TransactionStore {
         [...part.map((l) => recordKey(merchant, l.transaction_id)), OUTBOX_KEYS.labels, OUTBOX_STATS_KEY],
         [String(RECORD_TTL_S), String(this.outboxCap), ...part.flatMap(labelArgs)],
       );
-      for (const [kind, current] of replies) out.push(kind === "unknown" ? { kind } : { kind: kind as "applied" | "duplicate" | "superseded", current: parse(StoredLabelSchema, current)! });
+      for (const [kind, current] of replies) out.push(kind === "unknown" ? { kind } : { kind: kind as "applied" | "duplicate" | "superseded", current: parsed(StoredLabelSchema, current)! });
     }
     return out;
   }
 
   async get(merchant: string, transactionId: string) {
     const [record, label, review] = (await this.redis.hmget(recordKey(merchant, transactionId), "record", "label", "review")) as unknown as [string | null, string | null, string | null];
-    const parsed = parse<TransactionRecord>(TransactionRecordSchema, record);
-    if (!parsed) return undefined;
-    const l = parse(StoredLabelSchema, label);
-    const r = review ? (JSON.parse(review) as StoredReview) : undefined;
-    return { record: parsed, ...(l && { label: l }), ...(r && { review: r }) };
+    const kept = parsed<TransactionRecord>(TransactionRecordSchema, record);
+    if (!kept) return undefined;
+    const l = parsed(StoredLabelSchema, label);
+    const r = parsed<StoredReview>(StoredReviewSchema, review);
+    return { record: kept, ...(l && { label: l }), ...(r && { review: r }) };
   }
 
   async openReviews(merchant: string, opts: { after?: string; limit: number }) {
@@ -100,7 +91,7 @@ export class RedisTransactionStore implements TransactionStore {
       const records = (await p.exec()) as (string | null)[];
       const gone: string[] = [];
       records.forEach((r, i) => {
-        const rec = parse<TransactionRecord>(TransactionRecordSchema, r);
+        const rec = parsed<TransactionRecord>(TransactionRecordSchema, r);
         if (rec) items.push(rec);
         else gone.push(page[i]!);
       });
@@ -117,9 +108,9 @@ export class RedisTransactionStore implements TransactionStore {
     );
     if (reply[0] === "unknown") return { kind: "unknown" as const };
     if (reply[0] === "already") {
-      const current = parse(StoredLabelSchema, reply[2]);
+      const current = parsed(StoredLabelSchema, reply[2]);
       return { kind: "already" as const, review: JSON.parse(reply[1]!) as StoredReview, label: current ? { kind: "duplicate" as const, current } : { kind: "unknown" as const } };
     }
-    return { kind: "resolved" as const, review, label: { kind: reply[2] as "applied" | "duplicate" | "superseded", current: parse(StoredLabelSchema, reply[3])! } };
+    return { kind: "resolved" as const, review, label: { kind: reply[2] as "applied" | "duplicate" | "superseded", current: parsed(StoredLabelSchema, reply[3])! } };
   }
 }

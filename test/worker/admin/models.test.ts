@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { sha256HexOfBytes } from "../../../src/utils/sha256";
 import { TEST_ADMIN_TOKEN, TEST_METRICS_TOKEN } from "../auth/keys";
 import { BASE, getWithKey } from "../helpers";
-import { base64, bundledBytes as bytes, bundledCard as card, candidate, clone, publish, uniqueVersion as unique } from "./registry";
+import { bundledBytes as bytes, bundledCard as card, candidate, publish } from "./registry";
 
 interface Problem {
   code: string;

@@ -1,8 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { QUIET_TIMEOUT_MS, quietRedis } from "../redis-quiet";
 import type { ProblemBody } from "../helpers";
 import { bareTransaction, call, callWith, newKey, redisRequests, revoke, sleep } from "./helpers";
 
 describe("key lookups and the isolate cache", () => {
+  // These count Redis requests: earlier files' after-answer writes must have landed first.
+  beforeAll(quietRedis, QUIET_TIMEOUT_MS);
+
   it("a key is read from Redis once, then served from the isolate: a request's only Redis call is its rate limit", async () => {
     // A first request loads the rate limiter's script into Redis (EVALSHA, NOSCRIPT, EVAL): not counted below.
     await call("/v1/model", { key: (await newKey({ kind: "secret" })).key });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { RELEASE_AGAIN_AFTER_MS } from "../../../src/pipeline/after-response";
+import { QUIET_TIMEOUT_MS, quietRedis as quiet } from "../redis-quiet";
 import { bearer, postJson, transaction } from "../helpers";
 import { POLICY_MERCHANT, POLICY_SECRET_KEY } from "../auth/keys";
 
@@ -34,23 +34,8 @@ async function requestsDuring(action: () => Promise<void>, prepare?: () => Promi
 /** Post-response writes go out in waitUntil; let them land before counting. */
 const settle = () => new Promise((r) => setTimeout(r, 200));
 
-/**
- * Earlier files' post-response work still landing (a failed call's second release comes RELEASE_AGAIN_AFTER_MS
- * later) would be counted here: wait until the endpoint has been quiet for longer than that.
- */
-async function quiet(): Promise<void> {
-  const deadline = Date.now() + 4 * RELEASE_AGAIN_AFTER_MS;
-  let last = (await restStats()).requests;
-  let since = Date.now();
-  while (Date.now() - since < RELEASE_AGAIN_AFTER_MS + 500 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-    const now = (await restStats()).requests;
-    if (now !== last) [last, since] = [now, Date.now()];
-  }
-}
-
 describe("Redis round trips", () => {
-  beforeAll(quiet, 4 * RELEASE_AGAIN_AFTER_MS + 5000);
+  beforeAll(quiet, QUIET_TIMEOUT_MS);
 
   // Before the response: the key's rate-limit check (an EVALSHA on "/"; it runs alongside the feature store's call
   // while the key is far from its limit) and the feature store's one request — a pipeline of the record script and

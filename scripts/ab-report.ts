@@ -6,6 +6,8 @@
  *
  *   npm run ab-report -- --send 5000 [--seed 11]   replay 5,000 payments of the generated stream (labels known)
  *                                                  through the scorer as the demo merchant, then report on them
+ *   npm run ab-report -- --send 5000 --feedback    …and send their labels to POST /v1/feedback (fraud as chargebacks,
+ *                                                  the rest as manual reviews), as `npm run retrain` then reads them
  *   npm run ab-report                              report on what the scorer observed lately (no labels)
  *   npm run ab-report -- --labels labels.jsonl     …joined with labels: {"transaction_id": "…", "label": 0|1} lines
  *   npm run ab-report -- --file obs.jsonl          from exported observations instead of the scorer (one per line,
@@ -47,6 +49,7 @@ export async function abReport(argv: string[], env: NodeJS.ProcessEnv = process.
       json: { type: "boolean", default: false },
       out: { type: "string" },
       quiet: { type: "boolean", default: false },
+      feedback: { type: "boolean", default: false },
     },
   });
   const base = (values.url ?? env.SCORER_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");
@@ -63,6 +66,7 @@ export async function abReport(argv: string[], env: NodeJS.ProcessEnv = process.
     if (!Number.isInteger(n) || n < 1 || n > OBSERVATIONS_KEPT) throw new AbReportError(`--send takes a count of payments, 1–${OBSERVATIONS_KEPT}`);
     if (!loopback && env.SCORER_API_KEY === undefined) throw new AbReportError("--send against a non-local scorer needs SCORER_API_KEY");
     only = await replay(opts, n, Number(values.seed), labels, values.quiet);
+    if (values.feedback) await sendLabels(opts, labels, values.quiet);
   }
   if (values.labels) for await (const row of jsonLines<{ transaction_id: string; label: number }>(values.labels, (m) => new AbReportError(m))) labels.set(row.transaction_id, row.label ? 1 : 0);
 
@@ -108,6 +112,20 @@ async function replay(opts: Options, n: number, seed: number, labels: Map<string
   // Shadows score after the answer: give the last batch's a moment to land in the log.
   await new Promise((r) => setTimeout(r, 500));
   return ids;
+}
+
+/** The replayed payments' labels through POST /v1/feedback, 1,000 a request. */
+async function sendLabels(opts: Options, labels: ReadonlyMap<string, 0 | 1>, quiet: boolean): Promise<void> {
+  const all = [...labels];
+  const learnt_at = new Date().toISOString();
+  let applied = 0;
+  for (let i = 0; i < all.length; i += 1_000) {
+    const out = await call<{ results: { status?: string }[] }>(opts, "POST", "/v1/feedback", opts.apiKey!, {
+      labels: all.slice(i, i + 1_000).map(([transaction_id, y]) => ({ transaction_id, label: y ? "fraud" : "legitimate", source: y ? "chargeback" : "manual_review", learnt_at })),
+    });
+    applied += out.results.filter((r) => r.status === "applied" || r.status === "duplicate").length;
+  }
+  if (!quiet) console.error(`feedback: ${applied} of ${all.length} labels taken (POST /v1/feedback)`);
 }
 
 async function observed(opts: Options): Promise<Observation[]> {

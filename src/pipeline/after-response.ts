@@ -100,16 +100,17 @@ export function afterResponse(
     return;
   }
   const fresh = run.outcomes.flatMap((o, i) => (o.kind === "scored" ? [{ item: items[i]!, response: o.result, features: o.features }] : []));
-  if (fresh.length > 0 && deps.transactions.kind !== "not_configured") {
-    const merchant = fresh[0]!.item.input.tx.merchant.id;
-    waitUntil(
-      deps.transactions
-        .remember(merchant, fresh.map(({ item, response, features }) => transactionRecord(item, response, features)))
-        .catch((e: unknown) => console.error("transaction records: keeping them failed:", e instanceof Error ? e.name : typeof e)),
-    );
-  }
+  if (fresh.length === 0) return;
+  const merchant = fresh[0]!.item.input.tx.merchant.id;
+  const records = deps.transactions.kind === "not_configured" ? [] : fresh.map(({ item, response, features }) => transactionRecord(item, response, features));
   // Without the store's round trip nothing was reserved: there is nowhere to keep the answer.
-  if (fresh.length === 0 || run.degraded.includes("features")) return;
+  const saving = !run.degraded.includes("features");
+  // Over one Redis, the records ride the stored answers' request: one round trip after the answer, not two.
+  const ride = saving && records.length > 0 && deps.store.kind === "redis" ? deps.transactions.rememberCalls?.(merchant, records) : undefined;
+  if (records.length > 0 && !ride) {
+    waitUntil(deps.transactions.remember(merchant, records).catch((e: unknown) => console.error("transaction records: keeping them failed:", e instanceof Error ? e.name : typeof e)));
+  }
+  if (!saving) return;
   // The error's name only: Upstash errors quote the command, i.e. the transactions and their answers.
-  waitUntil(deps.store.saveResponses(fresh).catch((e: unknown) => console.error("idempotency: saving responses failed:", e instanceof Error ? e.name : typeof e)));
+  waitUntil(deps.store.saveResponses(fresh, ride).catch((e: unknown) => console.error("idempotency: saving responses failed:", e instanceof Error ? e.name : typeof e)));
 }

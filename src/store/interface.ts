@@ -55,8 +55,11 @@ export interface FeatureStore {
   recordAndLookup(items: StoreItem[], policy: PolicyQuery | undefined, routing?: RoutingQuery): Promise<RecordReply>;
   /** `recordAndLookup` without a policy lookup. */
   recordAndLoad(items: StoreItem[]): Promise<RecordOutcome[]>;
-  /** Stores each answer under its idempotency key, while the reservation its score set is still there. */
-  saveResponses(entries: { item: StoreItem; response: unknown }[]): Promise<void>;
+  /**
+   * Stores each answer under its idempotency key, while the reservation its score set is still there — and, in the
+   * same request, the other stores' after-answer writes over the same Redis (`also`: the transaction records).
+   */
+  saveResponses(entries: { item: StoreItem; response: unknown }[], also?: ScriptCall[]): Promise<void>;
   /**
    * For a record call whose answer never came back (a timeout): if it did record, undo it — its reservation and
    * its events — so a retry is scored, and counted, once. Leaves alone whatever a later attempt reserved.
@@ -66,6 +69,13 @@ export interface FeatureStore {
   entity(kind: EntityKind, id: string): Promise<EntityState | null>;
   /** Readiness, with the round-trip time. */
   ping(): Promise<Ping>;
+}
+
+/** A Lua script call another store hands the feature store to send in its request (one round trip after the answer). */
+export interface ScriptCall {
+  script: string;
+  keys: string[];
+  args: string[];
 }
 
 export const IDEMPOTENCY_TTL_S = 24 * 60 * 60;

@@ -92,6 +92,7 @@ export class MemoryFeatureStore implements FeatureStore {
     return { kind: "recorded", states };
   }
 
+  /** `also` (other stores' Redis script calls) has no meaning here: the memory stores write for themselves. */
   async saveResponses(entries: { item: StoreItem; response: unknown }[]): Promise<void> {
     const now = this.now();
     for (const { item, response } of entries) {

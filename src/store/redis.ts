@@ -23,6 +23,7 @@ import {
   type FeatureStore,
   type RecordOutcome,
   type RecordReply,
+  type ScriptCall,
   type StoreItem,
   type StoredAnswer,
 } from "./interface";
@@ -224,13 +225,23 @@ export class RedisFeatureStore implements FeatureStore {
     return client;
   }
 
-  async saveResponses(entries: { item: StoreItem; response: unknown }[]): Promise<void> {
-    if (entries.length === 0) return;
+  async saveResponses(entries: { item: StoreItem; response: unknown }[], also: ScriptCall[] = []): Promise<void> {
+    if (entries.length === 0 && also.length === 0) return;
     const stored = (e: { item: StoreItem; response: unknown }) => JSON.stringify({ fingerprint: e.item.fingerprint, response: e.response } satisfies StoredAnswer);
-    await this.saveScript.exec(
-      entries.map((e) => idempotencyKey(e.item.idempotencyKey)),
-      [String(IDEMPOTENCY_TTL_S), ...entries.flatMap((e) => [e.item.reservation, stored(e)])],
-    );
+    const keys = entries.map((e) => idempotencyKey(e.item.idempotencyKey));
+    const args = [String(IDEMPOTENCY_TTL_S), ...entries.flatMap((e) => [e.item.reservation, stored(e)])];
+    if (also.length === 0) {
+      await this.saveScript.exec(keys, args);
+      return;
+    }
+    // One request: the save, then the other stores' writes. EVAL, not EVALSHA: a pipeline cannot fall back on
+    // NOSCRIPT, and these run after the answer, where a few hundred bytes of script text cost nobody a wait.
+    const p = this.patient.pipeline();
+    if (entries.length > 0) p.eval(SAVE_SCRIPT, keys, args);
+    for (const c of also) p.eval(c.script, c.keys, c.args);
+    const out = (await p.exec({ keepErrors: true })) as { error?: string }[];
+    const failed = out.find((r) => r.error !== undefined);
+    if (failed) throw new Error(`after-answer writes: ${failed.error!.split(" ")[0]}`);
   }
 
   async release(items: StoreItem[]): Promise<void> {

@@ -1,3 +1,4 @@
+import type { ScriptCall } from "../interface";
 import type { FeedbackLabel, LabelOutcome, ReviewOutcome, StoredLabel, TransactionRecord } from "../../schemas/feedback";
 
 /**
@@ -11,8 +12,13 @@ import type { FeedbackLabel, LabelOutcome, ReviewOutcome, StoredLabel, Transacti
  */
 export interface TransactionStore {
   readonly kind: "redis" | "memory" | "not_configured";
-  /** Keeps the records (replacing any for the same transaction); those decided `review` join the open queue. */
+  /** Keeps the records (the first of a transaction stands: scripts.ts); those decided `review` join the open queue. */
   remember(merchant: string, records: TransactionRecord[]): Promise<void>;
+  /**
+   * The same writes as script calls for the feature store to send with its stored answers (one request after the
+   * answer): only a Redis store over the same Redis has them; undefined means call `remember`.
+   */
+  rememberCalls?(merchant: string, records: TransactionRecord[]): ScriptCall[];
   /** Applies labels by precedence (interface's `applyLabel`); per label its outcome, or `unknown` without a record. */
   label(merchant: string, labels: LabelWrite[]): Promise<LabelResult[]>;
   /** A transaction's record and label, if kept. */

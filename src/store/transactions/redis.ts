@@ -1,6 +1,7 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { StoredLabelSchema, StoredReviewSchema, TransactionRecordSchema, authorityOf, type StoredLabel, type TransactionRecord } from "../../schemas/feedback";
 import { parsed } from "../parsed";
+import type { ScriptCall } from "../interface";
 import { upstashRedis, type UpstashConnection } from "../upstash";
 import { MAX_OPEN_REVIEWS, MAX_OUTBOX, RECORD_TTL_S, type LabelResult, type LabelWrite, type StoredReview, type TransactionStore } from "./interface";
 import { OUTBOX_KEYS, OUTBOX_STATS_KEY, openReviewsKey, recordKey } from "./layout";
@@ -42,18 +43,25 @@ export class RedisTransactionStore implements TransactionStore {
   }
 
   async remember(merchant: string, records: TransactionRecord[]): Promise<void> {
+    for (const c of this.rememberCalls(merchant, records)) await this.rememberScript.exec(c.keys, c.args);
+  }
+
+  rememberCalls(merchant: string, records: TransactionRecord[]): ScriptCall[] {
+    const calls: ScriptCall[] = [];
     for (let i = 0; i < records.length; i += PER_CALL) {
       const part = records.slice(i, i + PER_CALL);
-      await this.rememberScript.exec(
-        [...part.map((r) => recordKey(merchant, r.transaction_id)), openReviewsKey(merchant), OUTBOX_KEYS.decisions, OUTBOX_STATS_KEY],
-        [
+      calls.push({
+        script: REMEMBER_SCRIPT,
+        keys: [...part.map((r) => recordKey(merchant, r.transaction_id)), openReviewsKey(merchant), OUTBOX_KEYS.decisions, OUTBOX_STATS_KEY],
+        args: [
           String(RECORD_TTL_S),
           String(MAX_OPEN_REVIEWS),
           String(this.outboxCap),
           ...part.flatMap((r) => [JSON.stringify(r), r.decision === "review" ? "1" : "0", queueMember(r), r.source]),
         ],
-      );
+      });
     }
+    return calls;
   }
 
   async label(merchant: string, labels: LabelWrite[]): Promise<LabelResult[]> {

@@ -40,6 +40,9 @@ export function routeFor(r: Routing, merchant: string, key: string): Route {
   return { version: r.live, role: "live" };
 }
 
+/** The version that decides for `merchant` by default — its pin, else live — for what has no shopper to split on. */
+export const merchantDefault = (r: Routing, merchant: string): string => (Object.hasOwn(r.pins, merchant) ? r.pins[merchant]! : r.live);
+
 export type ChangeRefusal = { code: "unknown_version" | "conflict" | "too_many"; message: string };
 
 /**

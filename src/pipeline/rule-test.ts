@@ -1,5 +1,6 @@
 import { FEATURE_COUNT, type ScoringInput } from "../features";
 import { loadModel } from "../model/load";
+import { merchantDefault } from "../model/routing";
 import { ruleContext, type CompiledRule } from "../policy";
 import { round6 } from "../utils/round";
 import { referenceVector } from "../scoring/reasons";
@@ -19,9 +20,10 @@ export interface RuleTestResult {
  * feature store is down), since reading an entity's history without adding to it is not a score's path. For the
  * rule against real history, backtest it (`npm run backtest`).
  */
-export async function testRule(run: CompiledRule, inputs: readonly ScoringInput[], deps: Pick<PipelineDeps, "models" | "routing">): Promise<RuleTestResult[]> {
-  // The live model as this isolate holds it, leased while it scores; else the bundled one.
-  const model = deps.models.acquire(deps.routing.current().live) ?? (await loadModel(() => deps.models.fallback()));
+export async function testRule(run: CompiledRule, inputs: readonly ScoringInput[], deps: Pick<PipelineDeps, "models" | "routing">, merchant: string): Promise<RuleTestResult[]> {
+  // The model deciding for the merchant (its pin, else live) as this isolate holds it, leased while it scores;
+  // else the bundled one.
+  const model = deps.models.acquire(merchantDefault(deps.routing.current(), merchant)) ?? (await loadModel(() => deps.models.fallback()));
   let scores: Float32Array;
   const rows = featureRows(inputs.map((input) => ({ input, states: {} })), true, referenceVector(model.card));
   try {

@@ -205,7 +205,7 @@ export function registerRules(app: OpenAPIHono<AppEnv>) {
       if (denied) throw denied;
       return { tx: withKeyMerchant(t, principal), edge, t: now };
     });
-    const results = await testRule(run, inputs, c.get("services"));
+    const results = await testRule(run, inputs, c.get("services"), c.get("principal").merchantId);
     return c.json({ results, matched: results.filter((r) => r.matched).length }, 200);
   });
 }

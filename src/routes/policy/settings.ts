@@ -3,6 +3,7 @@ import type { AppEnv } from "../../http/env";
 import { jsonBody } from "../../http/json-body";
 import { problems } from "../../http/problems";
 import { loadModel } from "../../model/load";
+import { merchantDefault } from "../../model/routing";
 import { AuditRecordSchema, MAX_IP_RANGES, MAX_LIST_ENTRIES, ThresholdsSchema } from "../../schemas/policy";
 import { fromStore, policyAccess } from "./access";
 
@@ -79,9 +80,12 @@ export const auditRoute = createRoute({
 export function registerPolicySettings(app: OpenAPIHono<AppEnv>) {
   app.openapi(getPolicyRoute, async (c) => {
     const services = c.get("services");
-    const model = await loadModel(services.model);
-    const settings = await fromStore(() => services.policy.settings(c.get("principal").merchantId));
-    const card = { review: model.card.thresholds.review, decline: model.card.thresholds.decline };
+    const merchant = c.get("principal").merchantId;
+    // The thresholds of the model deciding for this merchant (its pin, else live), as this edge node holds it.
+    const held = services.models.cardOf(merchantDefault(services.routing.current(), merchant));
+    const thresholds = (held ?? (await loadModel(() => services.models.fallback())).card).thresholds;
+    const settings = await fromStore(() => services.policy.settings(merchant));
+    const card = { review: thresholds.review, decline: thresholds.decline };
     return c.json(
       {
         version: settings.version,

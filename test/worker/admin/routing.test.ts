@@ -140,6 +140,16 @@ describe("model routing: happy path", () => {
     expect((await score({ merchant: { id: "m_other" } }, bearer(OTHER_SECRET_KEY))).model.version).toBe(BUNDLED);
   });
 
+  it("a pinned merchant's policy view shows its own model's thresholds, not the live model's", async () => {
+    await change({ action: "pin", merchant: "m_other", version: seven.version });
+    // A score of the merchant's: the edge node holds the routing (and the model) as of it.
+    expect((await score({ merchant: { id: "m_other" } }, bearer(OTHER_SECRET_KEY))).model.version).toBe(seven.version);
+    const thresholds = async (headers: Record<string, string>) => (await (await getWithKey("/v1/policy", headers)).json<{ model_thresholds: { review: number; decline: number } }>()).model_thresholds;
+    expect(await thresholds(bearer(OTHER_SECRET_KEY))).toEqual({ review: seven.card.thresholds.review, decline: seven.card.thresholds.decline });
+    expect(await thresholds({})).toEqual({ review: bundledCard.thresholds.review, decline: bundledCard.thresholds.decline });
+    await change({ action: "unpin", merchant: "m_other" });
+  });
+
   it("a batch split between live and challenger names each item's model, and each is scored by it", async () => {
     await change({ action: "challenger", version: seven.version, share: 50 });
     // Items alike but for their (fresh) entities and IP: the same feature row each, so each model gives one score.

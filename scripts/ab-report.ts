@@ -25,7 +25,8 @@ import { isMain, runMain } from "./cli";
 import { jsonLines } from "./json-lines";
 import { Progress } from "./data/progress";
 import { generateStream } from "./data/stream";
-import { DEV_ADMIN_TOKEN, REPLAY_KEY } from "./seed-demo";
+import { targetOf } from "./local-target";
+import { REPLAY_KEY } from "./seed-demo";
 
 export class AbReportError extends Error {}
 
@@ -52,11 +53,9 @@ export async function abReport(argv: string[], env: NodeJS.ProcessEnv = process.
       feedback: { type: "boolean", default: false },
     },
   });
-  const base = (values.url ?? env.SCORER_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");
-  const loopback = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(base);
-  const adminToken = env.ADMIN_TOKEN ?? (loopback ? DEV_ADMIN_TOKEN : undefined);
+  const { base, loopback, adminToken, apiKey } = targetOf(values.url, env);
   if (adminToken === undefined) throw new AbReportError(`set ADMIN_TOKEN for ${base} (the dev token is for a local scorer only)`);
-  const opts: Options = { base, adminToken, apiKey: env.SCORER_API_KEY ?? (loopback ? REPLAY_KEY.key : undefined) };
+  const opts: Options = { base, adminToken, apiKey };
 
   const labels = new Map<string, 0 | 1>();
   let only: Set<string> | undefined;

@@ -17,7 +17,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { isMain, runMain } from "./cli";
-import { DEV_ADMIN_TOKEN } from "./seed-demo";
+import { targetOf } from "./local-target";
 
 export class ModelsCliError extends Error {}
 
@@ -35,10 +35,10 @@ export async function modelsCommand(argv: string[], env: NodeJS.ProcessEnv = pro
       merchant: { type: "string" },
     },
   });
-  const base = (values.url ?? env.SCORER_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");
   // The dev token only for a scorer on this machine: it is public (it is in this repository).
-  const loopback = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(base);
-  const token = values.token ?? env.ADMIN_TOKEN ?? (loopback ? DEV_ADMIN_TOKEN : undefined);
+  const target = targetOf(values.url, env);
+  const base = target.base;
+  const token = values.token ?? target.adminToken;
   if (token === undefined) throw new ModelsCliError(`set ADMIN_TOKEN for ${base} (the dev token is for a local scorer only)`);
   const call = async (method: string, path: string, body?: unknown) => {
     let res: Response;

@@ -12,6 +12,7 @@
 import { parseArgs } from "node:util";
 import { isMain, runMain } from "./cli";
 import { generateStream } from "./data/stream";
+import { targetOf } from "./local-target";
 import { REPLAY_KEY } from "./seed-demo";
 
 export class SimulateError extends Error {}
@@ -53,7 +54,7 @@ export async function simulate(argv: string[], env: NodeJS.ProcessEnv = process.
       rate: { type: "string", default: "50/s" },
       duration: { type: "string", default: "120s" },
       batch: { type: "string", default: "0" },
-      target: { type: "string", default: env.SCORER_URL ?? "http://127.0.0.1:8787" },
+      target: { type: "string" },
       seed: { type: "string", default: "7" },
     },
   });
@@ -61,9 +62,7 @@ export async function simulate(argv: string[], env: NodeJS.ProcessEnv = process.
   const seconds = parseDuration(values.duration);
   const batch = Number(values.batch);
   if (!Number.isInteger(batch) || batch < 0 || batch > 1000) throw new SimulateError("--batch takes 0 (single scores) to 1000");
-  const base = values.target.replace(/\/$/, "");
-  const loopback = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(base);
-  const key = env.SCORER_API_KEY ?? (loopback ? REPLAY_KEY.key : undefined);
+  const { base, apiKey: key } = targetOf(values.target, env);
   if (!key) throw new SimulateError(`set SCORER_API_KEY to simulate against ${base} (the demo keys are for a local scorer only)`);
 
   const run = Date.now().toString(36);

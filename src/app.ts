@@ -53,15 +53,9 @@ export function servicesFor(env: Bindings): Services {
     const routing = new RoutingView(BUNDLED_VERSION);
     s = {
       config,
-      // The live model as this isolate holds it; until then (or without a registry) the bundled one.
-      model: async () => {
-        const live = routing.current().live;
-        if (!models.holds(live)) return models.fallback();
-        // Named, not scored with across an await: its card is what the callers of `model` read.
-        const m = models.acquire(live)!;
-        models.unlease(m);
-        return m;
-      },
+      // The live model as this isolate holds it; until then (or without a registry) the bundled one. Its callers
+      // read its card (analytics' score bins, /health, a publish's comparison); scoring leases its models.
+      model: async () => models.peek(routing.current().live) ?? models.fallback(),
       models,
       routing,
       routingStore,

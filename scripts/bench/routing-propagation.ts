@@ -11,11 +11,12 @@
  */
 import { parseArgs } from "node:util";
 import { runMain } from "../cli";
+import { isLoopback } from "../local-target";
 import { DEV_ADMIN_TOKEN, REPLAY_KEY } from "../seed-demo";
 
 const { values } = parseArgs({ options: { url: { type: "string", default: "http://127.0.0.1:8787" }, version: { type: "string" }, rounds: { type: "string", default: "5" }, connections: { type: "string", default: "4" } } });
 const base = values.url.replace(/\/$/, "");
-if (!/^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(base)) throw new Error("loopback URLs only");
+if (!isLoopback(base)) throw new Error("loopback URLs only");
 const rounds = Math.min(20, Number(values.rounds));
 const connections = Math.min(32, Number(values.connections));
 

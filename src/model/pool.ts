@@ -64,14 +64,18 @@ export class ModelPool {
 
   /** Whether this isolate holds `version` in service now (no lease taken). */
   holds(version: string): boolean {
-    return version === this.bundledVersion ? this.bundledModel !== undefined : this.entries.get(version)?.state === "ready";
+    return this.peek(version) !== undefined;
   }
 
-  /** The card of `version` if this isolate holds it (no lease: for naming it, not for scoring). */
-  cardOf(version: string): FraudModel["card"] | undefined {
-    if (version === this.bundledVersion) return this.bundledModel?.card;
+  /** The model of `version` if this isolate holds it, without a lease: for reading its card, never for scoring. */
+  peek(version: string): FraudModel | undefined {
+    if (version === this.bundledVersion) return this.bundledModel;
     const e = this.entries.get(version);
-    return e?.state === "ready" ? e.model.card : undefined;
+    return e?.state === "ready" ? e.model : undefined;
+  }
+
+  cardOf(version: string): FraudModel["card"] | undefined {
+    return this.peek(version)?.card;
   }
 
   /** The model of `version` if this isolate holds it in service now, leased to the caller; else undefined. */

@@ -22,10 +22,6 @@ export class RoutingView {
     return this.held?.routing ?? initialRouting(this.bundledVersion);
   }
 
-  stamp(): number | undefined {
-    return this.held?.stamp;
-  }
-
   /** Takes in a round trip's reply; a document that does not parse is logged and the one held kept. */
   update(reply: { stamp: number; doc?: string }): Routing {
     if (this.held?.stamp === reply.stamp) return this.held.routing;

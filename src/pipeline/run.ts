@@ -143,9 +143,9 @@ function spread(perRow: ShadowScore[][], fresh: readonly number[], n: number): S
  */
 function routingOf(reply: RoutingReply | undefined, deps: PipelineDeps, waitUntil: (p: Promise<unknown>) => void): Routing {
   if (!reply) return deps.routing.current();
-  const before = deps.routing.stamp();
+  const before = deps.routing.known();
   const routing = deps.routing.update(reply);
-  if (deps.routing.stamp() !== before) warmRouted(routing, deps.models, waitUntil);
+  if (deps.routing.known() !== before) warmRouted(routing, deps.models, waitUntil);
   return routing;
 }
 

@@ -4,6 +4,7 @@ import { keyAccess } from "../http/key-access";
 import { problems } from "../http/problems";
 import { CardFeatureSchema, ModelCardSchema } from "../model/card";
 import { loadModel } from "../model/load";
+import { merchantDefault } from "../model/routing";
 import { readRouting } from "./admin/routing";
 
 /** The card as callers see it: everything but the training baselines and the runtime's tensor names. */
@@ -54,8 +55,8 @@ export function registerModel(app: OpenAPIHono<AppEnv>) {
     // A fresh read (an operator may just have changed it); the edge node's own view if the store cannot answer.
     const state = services.routingStore.kind === "not_configured" ? undefined : await readRouting(services).catch(() => undefined);
     const routing = state?.routing ?? services.routing.current();
-    const pinned = Object.hasOwn(routing.pins, merchant) ? routing.pins[merchant] : undefined;
-    const version = pinned ?? routing.live;
+    const version = merchantDefault(routing, merchant);
+    const pinned = Object.hasOwn(routing.pins, merchant) ? version : undefined;
     // The card of the version deciding for this merchant; while the registry cannot serve it, the bundled one's
     // (what its scores fall back to).
     await services.models.load(version).catch(() => undefined);

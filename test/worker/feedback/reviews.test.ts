@@ -24,11 +24,12 @@ interface Page {
 /** Review decisions of a card of this test's own: a test card with the test-mode key decides `review`. */
 const toReview = () => scored({ merchant: { id: merchant }, card: { fingerprint: "card_fp_test_review" } }, key);
 
-async function queue(headers: Record<string, string> = key): Promise<Page["reviews"]> {
+/** Every open review, page by page (`limit` a page). */
+async function queue(headers: Record<string, string> = key, limit = 200): Promise<Page["reviews"]> {
   const all: Page["reviews"] = [];
   let cursor: string | undefined;
   do {
-    const page = await (await getWithKey(`/v1/reviews?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, headers)).json<Page>();
+    const page = await (await getWithKey(`/v1/reviews?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, headers)).json<Page>();
     all.push(...page.reviews);
     cursor = page.next;
   } while (cursor);
@@ -74,13 +75,7 @@ describe("the review queue", () => {
     expect(res.status).toBe(200);
     const ids = items.map((t) => String(t.transaction_id));
     await waitQueued(ids.at(-1)!);
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await (await getWithKey(`/v1/reviews?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, key)).json<Page>();
-      seen.push(...page.reviews.map((r) => r.transaction_id));
-      cursor = page.next;
-    } while (cursor);
+    const seen = (await queue(key, 7)).map((r) => r.transaction_id);
     expect(new Set(seen).size).toBe(seen.length);
     for (const id of ids) expect(seen).toContain(id);
   });
@@ -89,13 +84,7 @@ describe("the review queue", () => {
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push((await toReview()).transaction_id);
     await waitQueued(ids.at(-1)!);
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await (await getWithKey(`/v1/reviews?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, key)).json<Page>();
-      seen.push(...page.reviews.map((r) => r.transaction_id));
-      cursor = page.next;
-    } while (cursor);
+    const seen = (await queue(key, 2)).map((r) => r.transaction_id);
     expect(new Set(seen).size).toBe(seen.length);
     for (const id of ids) expect(seen).toContain(id);
   });

@@ -40,6 +40,8 @@ const CHUNK = 4096;
 interface Labelled {
   input: ScoringInput;
   label: number;
+  /** When the fraud label came back (the generator's label delay): the network memory learns it then. */
+  labelAt?: number;
 }
 
 async function* records(): AsyncGenerator<Labelled> {
@@ -49,12 +51,12 @@ async function* records(): AsyncGenerator<Labelled> {
     let n = 0;
     for await (const line of lines) {
       if (n++ >= rows) break;
-      const r = JSON.parse(line) as { tx: ScoringInput["tx"]; edge: ScoringInput["edge"]; t: number; label: number };
-      yield { input: { tx: r.tx, edge: r.edge, t: r.t }, label: r.label };
+      const r = JSON.parse(line) as { tx: ScoringInput["tx"]; edge: ScoringInput["edge"]; t: number; label: number; label_at?: number };
+      yield { input: { tx: r.tx, edge: r.edge, t: r.t }, label: r.label, ...(r.label_at !== undefined && { labelAt: r.label_at }) };
     }
     return;
   }
-  for (const r of generateStream({ seed: Number(values.seed), rows })) yield { input: { tx: r.tx, edge: r.edge, t: r.t }, label: r.label };
+  for (const r of generateStream({ seed: Number(values.seed), rows })) yield { input: { tx: r.tx, edge: r.edge, t: r.t }, label: r.label, ...(r.label_at !== undefined && { labelAt: r.label_at }) };
 }
 
 type Counts = Record<Decision, { all: number; fraud: number }>;
@@ -122,6 +124,7 @@ async function main(): Promise<void> {
 
   for await (const r of records()) {
     replay.next(r.input, X, chunk.length * FEATURE_COUNT);
+    if (r.labelAt !== undefined) replay.labelLater(r.input.tx, r.input.t, r.labelAt);
     chunk.push(r);
     if (chunk.length === CHUNK) await flush();
   }

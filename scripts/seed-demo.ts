@@ -29,12 +29,20 @@ export interface FixedKey {
   spec: KeySpec;
 }
 
+/**
+ * A second demo shop, `m_demo_shop2`: the network's signals are about other merchants (docs/feedback.md#network-memory),
+ * so the README shows a fraud confirmed at one shop raising the score at the other.
+ */
+export const DEMO_SHOP2_MERCHANT_ID = "m_demo_shop2";
+export const DEMO_SHOP2_SECRET_KEY = "sk_test_shop2_0000000000000000000000000";
+
 export const DEMO_KEYS: FixedKey[] = [
   { key: DEMO_SECRET_KEY, spec: { kind: "secret", mode: "test", merchantId: DEMO_MERCHANT_ID, label: "demo secret key (local only)" } },
   {
     key: DEMO_PUBLISHABLE_KEY,
     spec: { kind: "publishable", mode: "test", merchantId: DEMO_MERCHANT_ID, allowedOrigins: DEMO_ORIGINS, label: "demo publishable key (local only)" },
   },
+  { key: DEMO_SHOP2_SECRET_KEY, spec: { kind: "secret", mode: "test", merchantId: DEMO_SHOP2_MERCHANT_ID, label: "second demo shop's secret key (local only)" } },
 ];
 
 /**
@@ -70,7 +78,7 @@ export async function seedKeys(env: RedisEnv, keys: readonly FixedKey[]): Promis
   for (const record of await recordsFor(keys)) await store.put(record);
 }
 
-/** The demo merchant `m_demo` with DEMO_SECRET_KEY and DEMO_PUBLISHABLE_KEY (allowed from DEMO_ORIGINS). */
+/** The demo merchant `m_demo` with DEMO_SECRET_KEY and DEMO_PUBLISHABLE_KEY (allowed from DEMO_ORIGINS), and the second shop. */
 export function seedDemoMerchant(env: RedisEnv): Promise<void> {
   return seedKeys(env, DEMO_KEYS);
 }

@@ -11,6 +11,11 @@ export interface World {
   ids: TxIds;
   /** Cards that passed a card-testing run: the ones later cashed out. */
   compromised: Card[];
+  /**
+   * What fraud rings reuse across campaigns, with when each was first used: stolen card numbers resold, and the
+   * rings' own devices. A later campaign picks only what was used before it started.
+   */
+  used: { cards: { card: Card; t: number }[]; devices: { id: string; t: number }[] };
 }
 
 /** Something that produces records over time: a shopper or a fraud campaign. */

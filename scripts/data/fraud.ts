@@ -5,7 +5,7 @@ import type { Actor, World } from "./context";
 import { colo, ipv4 } from "./network";
 import { COUNTRY_PICKER, hostingExit, randomEmail, type Card, type Customer, type Merchant } from "./population";
 import { WeightedPicker, type Rng } from "./prng";
-import { deviceBlock, isoTime, price, type Network, type StreamRecord, type Typology } from "./record";
+import { deviceBlock, isoTime, labelArrival, price, type Network, type StreamRecord, type Typology } from "./record";
 import { FRAUDSTER_COUNTRIES, country, type MccGroupName, type PriceStyle } from "./world";
 
 /**
@@ -22,6 +22,38 @@ const UNREPORTED_CAMPAIGN: Record<Exclude<Typology, "legit" | "friendly_fraud">,
 };
 const MISSED_ROW = 0.03;
 const COMPROMISED_POOL = 5000;
+/** Share of campaigns that cash out a card number another ring already used (resold), and that run on a ring's own device. */
+const RESOLD_CARD = 0.3;
+const RING_DEVICE = 0.3;
+const USED_POOL = 5000;
+
+/** Something a ring used before `start` (at least a day before), or undefined. */
+function usedBefore<T extends { t: number }>(w: World, pool: T[], start: number): T | undefined {
+  for (let i = 0; i < 6 && pool.length > 0; i++) {
+    const u = w.rng.pick(pool);
+    if (u.t < start - DAY_MS) return u;
+  }
+  return undefined;
+}
+
+function remember<T>(pool: T[], item: T): void {
+  if (pool.length >= USED_POOL) pool.shift();
+  pool.push(item);
+}
+
+/** The campaign's card: a resold one at RESOLD_CARD, else `fresh()`; remembered for later rings either way. */
+function campaignCard(w: World, start: number, fresh: () => Card): Card {
+  const card = (w.rng.chance(RESOLD_CARD) ? usedBefore(w, w.used.cards, start)?.card : undefined) ?? fresh();
+  remember(w.used.cards, { card, t: start });
+  return card;
+}
+
+/** The campaign's device: a ring's own at RING_DEVICE, else a fresh one; remembered for the ring's next campaigns. */
+function campaignDevice(w: World, start: number): string {
+  const id = (w.rng.chance(RING_DEVICE) ? usedBefore(w, w.used.devices, start)?.id : undefined) ?? `dev_${w.rng.hex(12)}`;
+  remember(w.used.devices, { id, t: start });
+  return id;
+}
 
 function residential(rng: Rng, countryCode: string): Network {
   const asn = rng.pick(country(countryCode).residential);
@@ -70,14 +102,18 @@ abstract class Campaign implements Actor {
 
   emit(): StreamRecord {
     const t = Math.floor(this.next);
-    const { tx, net } = this.attempt(t);
+    const { tx, net, card } = this.attempt(t);
     this.left--;
     this.next = this.left > 0 ? t + 1000 + this.gap() : Infinity;
-    const label = this.reported && !this.w.rng.chance(MISSED_ROW) ? 1 : 0;
-    return { tx, edge: { country: net.country, asn: net.asn, colo: net.colo }, t, label, typology: this.typology };
+    const edge = { country: net.country, asn: net.asn, colo: net.colo };
+    if (!this.reported || this.w.rng.chance(MISSED_ROW)) return { tx, edge, t, label: 0, typology: this.typology };
+    const arrival = labelArrival(tx.transaction_id, t, false);
+    // Once confirmed, the issuer closes the card: its holder shops with a new one (legit.ts); fraudsters may still try it.
+    card.blockedAt = Math.min(card.blockedAt ?? Infinity, arrival.label_at);
+    return { tx, edge, t, label: 1, typology: this.typology, ...arrival };
   }
 
-  protected abstract attempt(t: number): { tx: Transaction; net: Network };
+  protected abstract attempt(t: number): { tx: Transaction; net: Network; card: Card };
   /** Milliseconds to the next attempt. */
   protected abstract gap(): number;
 
@@ -127,11 +163,11 @@ export class CardTesting extends Campaign {
     this.distributed = distributed;
     this.manyCards = manyCards;
     this.merchant = onlineMerchant(w, ["digital_goods", "digital_goods", "other", "retail"], COUNTRY_PICKER.pick(rng).code);
-    this.devices = Array.from({ length: rng.chance(0.3) ? 3 : 1 }, () => `dev_${rng.hex(12)}`);
+    this.devices = Array.from({ length: rng.chance(0.3) ? 3 : 1 }, (_, i) => (i === 0 ? campaignDevice(w, start) : `dev_${rng.hex(12)}`));
     this.exit = rng.chance(0.55) ? hostingExit(rng) : null;
     this.guest = rng.pick(["none", "none", "none", "none", "none", "throwaway", "throwaway", "throwaway", "single", "single"]);
     this.bot = rng.chance(0.7);
-    this.card = this.stolenCard();
+    this.card = campaignCard(w, start, () => this.stolenCard());
   }
 
   private stolenCard(): Card {
@@ -160,7 +196,7 @@ export class CardTesting extends Campaign {
         account_age_days: 0,
       };
     }
-    return { tx, net };
+    return { tx, net, card: this.card };
   }
 
   protected gap(): number {
@@ -189,7 +225,7 @@ export class AccountTakeover extends Campaign {
       const fixed = { ip: h.homeIp, asn: h.homeAsn, country: home, colo: colo(home, rng) };
       this.net = () => fixed;
     } else {
-      this.device = `dev_${rng.hex(12)}`;
+      this.device = campaignDevice(w, start);
       const fixed = where < 0.55 ? residential(rng, otherCountry(rng, home)) : where < 0.8 ? hosting(rng) : residential(rng, home);
       this.net = () => (rng.chance(0.8) ? fixed : { ...fixed, ip: ipv4(fixed.asn, rng) });
     }
@@ -205,7 +241,7 @@ export class AccountTakeover extends Campaign {
     tx.customer = { id: v.id, email_domain: v.email, account_age_days: Math.max(0, Math.floor((t - v.createdAt) / DAY_MS)) };
     tx.billing_country = v.cards[0]!.tx.country;
     if (merchant.category.ships) tx.shipping_country = this.shipTo;
-    return { tx, net };
+    return { tx, net, card: v.cards[0]! };
   }
 
   protected gap(): number {
@@ -220,7 +256,7 @@ export class BustOut extends Campaign {
   private readonly account = `cus_${this.w.rng.hex(10)}`;
   private readonly email: string;
   private readonly createdAt: number;
-  private readonly device = `dev_${this.w.rng.hex(12)}`;
+  private readonly device: string;
   private readonly home: Network;
   private readonly dropCountry: string;
   private usd: number;
@@ -232,9 +268,12 @@ export class BustOut extends Campaign {
   constructor(w: World, start: number) {
     const { rng } = w;
     super(w, start, rng.int(4, 14), "bust_out");
-    this.card = w.compromised.length > 0 && rng.chance(0.5)
-      ? w.compromised.splice(rng.int(0, w.compromised.length - 1), 1)[0]!
-      : rng.pick(victim(w, start).cards);
+    this.card = campaignCard(w, start, () =>
+      w.compromised.length > 0 && rng.chance(0.5)
+        ? w.compromised.splice(rng.int(0, w.compromised.length - 1), 1)[0]!
+        : rng.pick(victim(w, start).cards),
+    );
+    this.device = campaignDevice(w, start);
     const cardCountry = this.card.tx.country;
     const where = rng.next();
     this.home = where < 0.5 ? residential(rng, otherCountry(rng, cardCountry)) : where < 0.85 ? residential(rng, cardCountry) : hosting(rng);
@@ -260,7 +299,7 @@ export class BustOut extends Campaign {
     if (merchant.category.ships) tx.shipping_country = this.dropCountry;
     this.usd *= this.growth;
     this.step++;
-    return { tx, net };
+    return { tx, net, card: this.card };
   }
 
   protected gap(): number {
@@ -279,12 +318,13 @@ export class GeoMismatch extends Campaign {
   private readonly account = `cus_${this.w.rng.hex(10)}`;
   private readonly email: string;
   private readonly ageDays: number;
-  private readonly device = `dev_${this.w.rng.hex(12)}`;
+  private readonly device: string;
 
   constructor(w: World, start: number) {
     const { rng } = w;
     super(w, start, rng.int(1, 3), "geo_mismatch");
-    this.card = rng.chance(0.7) ? w.issuers.newCard(rng, COUNTRY_PICKER.pick(rng).code) : rng.pick(victim(w, start).cards);
+    this.card = campaignCard(w, start, () => (rng.chance(0.7) ? w.issuers.newCard(rng, COUNTRY_PICKER.pick(rng).code) : rng.pick(victim(w, start).cards)));
+    this.device = campaignDevice(w, start);
     const a = this.card.tx.country;
     const where = rng.next();
     // a residential proxy in the card's own country hides all but the shipping address
@@ -301,7 +341,7 @@ export class GeoMismatch extends Campaign {
     tx.customer = { id: this.account, email_domain: this.email, account_age_days: this.ageDays };
     tx.billing_country = this.card.tx.country;
     tx.shipping_country = this.shipTo;
-    return { tx, net: this.net };
+    return { tx, net: this.net, card: this.card };
   }
 
   protected gap(): number {

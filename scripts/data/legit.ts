@@ -5,7 +5,7 @@ import type { Actor, World } from "./context";
 import { colo, ipv4, pooledIp } from "./network";
 import { COUNTRY_PICKER, newDevice, type Customer, type Device, type Merchant } from "./population";
 import { WeightedPicker, type Rng } from "./prng";
-import { deviceBlock, isoTime, price, type Network, type StreamRecord } from "./record";
+import { deviceBlock, isoTime, labelArrival, price, type Network, type StreamRecord } from "./record";
 import { CATEGORIES, HOURLY, MCC_MEDIAN_USD, PEAK_ACTIVITY, WEEKLY, type Category } from "./world";
 
 /**
@@ -54,6 +54,10 @@ export class Shopper implements Actor {
     if (rng.chance(0.002)) c.phone = newDevice(rng, "phone");
     // cards are reissued (expiry, loss) and new ones added: a never-seen card is not by itself suspicious
     if (rng.chance(0.002)) c.cards[rng.int(0, c.cards.length - 1)] = w.issuers.newCard(rng, c.cards[0]!.tx.country);
+    // a card closed after confirmed fraud is replaced
+    c.cards.forEach((card, i) => {
+      if (card.blockedAt !== undefined && card.blockedAt <= t) c.cards[i] = w.issuers.newCard(rng, card.tx.country);
+    });
     if (rng.chance(0.0005)) c.household.homeIp = ipv4(c.household.homeAsn, rng);
 
     let merchant: Merchant;
@@ -143,7 +147,10 @@ export class Shopper implements Actor {
     }
     const risk = (cat.group === "digital_goods" ? 3 : 1) * (usd > 150 ? 2 : 1);
     const friendly = rng.chance(0.0004 * risk);
-    return { tx, edge, t, label: friendly ? 1 : 0, typology: friendly ? "friendly_fraud" : "legit" };
+    if (!friendly) return { tx, edge, t, label: 0, typology: "legit" };
+    const arrival = labelArrival(tx.transaction_id, t, true);
+    card.blockedAt = Math.min(card.blockedAt ?? Infinity, arrival.label_at);
+    return { tx, edge, t, label: 1, typology: "friendly_fraud", ...arrival };
   }
 
   private chooseCard(rng: Rng) {

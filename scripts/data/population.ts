@@ -23,6 +23,8 @@ export interface Merchant {
 
 export interface Card {
   tx: Transaction["card"] & { country: string };
+  /** When confirmed fraud on it came back: the issuer closes it, and its holder shops with a new one after. */
+  blockedAt?: number;
 }
 
 export type DeviceKind = "phone" | "computer" | "tablet";

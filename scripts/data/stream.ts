@@ -43,7 +43,7 @@ export function* generateStream(opts: StreamOptions): Generator<StreamRecord> {
   const merchants = buildMerchants(setup, Math.max(600, Math.round(opts.rows / 250)));
   const issuers = new Issuers(setup);
   const customers = buildCustomers(setup, issuers, Math.max(50, Math.ceil(opts.rows / (days * ROWS_PER_SHOPPER_DAY))), t0, spanMs);
-  const world: World = { rng: root.fork(), merchants, customers, issuers, ids: new TxIds(), compromised: [] };
+  const world: World = { rng: root.fork(), merchants, customers, issuers, ids: new TxIds(), compromised: [], used: { cards: [], devices: [] } };
 
   const queue = new EventQueue<Actor>();
   for (const c of customers) queue.push(new Shopper(c, world));

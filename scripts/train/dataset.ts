@@ -41,6 +41,8 @@ export async function buildDataset(opts: BuildOptions): Promise<Dataset> {
   for (const r of generateStream(opts)) {
     await writer.write(toJsonLine(r));
     replay.next({ tx: r.tx, edge: r.edge, t: r.t }, X, i * FEATURE_COUNT);
+    // Its label comes back later (an early fraud warning, a chargeback): from then on it marks the card, device and customer.
+    if (r.label_at !== undefined) replay.labelLater(r.tx, r.t, r.label_at);
     y[i] = r.label;
     t[i] = r.t;
     typology[i] = TYPOLOGIES.indexOf(r.typology);

@@ -1,3 +1,4 @@
+import { confirmedMerchants } from "./fraud-marks";
 import { byValue, sides, threshold, type ReasonCodes } from "./reason-codes";
 import { DAY_MS, HOUR_MS, RETENTION_MS, type BehaviourEvent, type EntityKind, type EntityState } from "./state";
 
@@ -107,15 +108,25 @@ const COMMON: BehaviourFeature[] = [
 
 const known = (seen: Set<string>, value: string) => (value === "" ? -1 : seen.has(value) ? 1 : 0);
 
+/** Merchants that confirmed fraud on the entity (fraud-marks.ts): 0 for most, so its pivot is 0, not the reference. */
+const confirmedFraud = (kind: string): BehaviourFeature => ({
+  suffix: "confirmed_fraud_90d",
+  description: `merchants that confirmed fraud (a chargeback, an early fraud warning, a refund as fraud or a review) on this ${kind}'s transactions of the last 90 days`,
+  reason: sides("confirmed_fraud", "no_confirmed_fraud", { pivot: 0 }),
+  compute: (_w, { state, event }) => confirmedMerchants(state.confirmed, event.t),
+});
+
 const SPECIFIC: Record<EntityKind, BehaviourFeature[]> = {
   card: [
     { suffix: "devices_24h", description: "distinct devices used by this card in 24 hours", reason: sides("many_devices", "single_device", { values: { "0": "no_device_seen" }, fixed: threshold(1) }), compute: (w) => w.h24.devices.size },
     { suffix: "device_known", description: "this device used by this card in 7 days (1/0, -1: no device)", reason: byValue("new_device", { "1": "known_device", "0": "new_device", "-1": "device_not_provided" }), compute: (w, c) => known(w.d7.devices, c.event.device) },
     { suffix: "country_known", description: "this network country seen for this card in 7 days (1/0, -1: unknown)", reason: byValue("new_country", { "1": "known_country", "0": "new_country", "-1": "country_unknown" }), compute: (w, c) => known(w.d7.countries, c.event.country) },
+    confirmedFraud("card"),
   ],
   device: [
     { suffix: "cards_24h", description: "distinct cards used on this device in 24 hours", reason: sides("many_cards", "single_card", { fixed: threshold(1) }), compute: (w) => w.h24.cards.size },
     { suffix: "card_known", description: "this card used on this device in 7 days (1/0)", reason: byValue("new_card", { "1": "known_card", "0": "new_card" }), compute: (w, c) => known(w.d7.cards, c.event.card) },
+    confirmedFraud("device"),
   ],
   ip: [
     { suffix: "cards_24h", description: "distinct cards used from this IP in 24 hours", reason: sides("many_cards", "single_card", { fixed: threshold(1) }), compute: (w) => w.h24.cards.size },
@@ -123,6 +134,7 @@ const SPECIFIC: Record<EntityKind, BehaviourFeature[]> = {
   customer: [
     { suffix: "cards_7d", description: "distinct cards used by this customer in 7 days", reason: sides("many_cards", "single_card", { fixed: threshold(1) }), compute: (w) => w.d7.cards.size },
     { suffix: "card_known", description: "this card used by this customer in 7 days (1/0)", reason: byValue("new_card", { "1": "known_card", "0": "new_card" }), compute: (w, c) => known(w.d7.cards, c.event.card) },
+    confirmedFraud("customer"),
   ],
 };
 

@@ -24,7 +24,9 @@ export {
   type BehaviourEvent,
   type EntityKind,
   type EntityState,
+  type FraudMark,
 } from "./state";
+export { CONFIRMED_WINDOW_MS, MARKED_KINDS, MAX_MARKS, MAX_MARKS_PER_MERCHANT, applyMark, confirmedMerchants, decodeMark, encodeMark } from "./fraud-marks";
 export { localTime } from "./calendar";
 export { MCC_GROUPS, mccGroup } from "./mcc";
 export { BehaviourReplay } from "./replay";

@@ -41,6 +41,19 @@ export interface EntityState {
   lastSeen: number | null;
   /** Ordered by time, oldest first; only events newer than RETENTION_MS before the latest update. */
   events: BehaviourEvent[];
+  /** Confirmed fraud on this entity (fraud-marks.ts): absent when none is known. */
+  confirmed?: readonly FraudMark[];
+}
+
+/**
+ * A merchant's confirmed fraud on one of its transactions, as it marks the transaction's card, device and customer
+ * in the shared state (src/features/fraud-marks.ts). `t` is the fraudulent transaction's time, as the scorer
+ * recorded it — never the merchant's word.
+ */
+export interface FraudMark {
+  t: number;
+  merchant: string;
+  id: string;
 }
 
 export const emptyState = (): EntityState => ({ firstSeen: null, lastSeen: null, events: [] });
@@ -60,6 +73,7 @@ export function applyEvent(state: EntityState, event: BehaviourEvent): EntitySta
     firstSeen: state.firstSeen === null ? event.t : Math.min(state.firstSeen, event.t),
     lastSeen: state.lastSeen === null ? event.t : Math.max(state.lastSeen, event.t),
     events: kept,
+    ...(state.confirmed && { confirmed: state.confirmed }),
   };
 }
 

@@ -18,6 +18,14 @@ export const LABEL_SOURCES = ["customer_report", "manual_review", "refund_as_fra
 export type LabelSource = (typeof LABEL_SOURCES)[number];
 export const authorityOf = (s: LabelSource): number => LABEL_SOURCES.indexOf(s) + 1;
 
+/**
+ * A fraud label from these sources confirms the fraud, and marks the transaction's card, device and customer in the
+ * network's memory (src/features/fraud-marks.ts); a customer's report alone is a claim and does not.
+ */
+export const CONFIRMING_SOURCES = LABEL_SOURCES.filter((s) => s !== "customer_report");
+export const MIN_CONFIRMING_RANK = Math.min(...CONFIRMING_SOURCES.map(authorityOf));
+export const confirmsFraud = (l: Pick<StoredLabel, "label" | "source"> | undefined): boolean => l?.label === "fraud" && authorityOf(l.source) >= MIN_CONFIRMING_RANK;
+
 /** How far back a label may say it was learnt, and how far ahead (clock skew). */
 export const MAX_LABEL_AGE_MS = 2 * 365 * 24 * 3600_000;
 export const MAX_LABEL_SKEW_MS = 5 * 60_000;

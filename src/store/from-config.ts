@@ -29,7 +29,7 @@ export function featureStoreFrom(config: Config): FeatureStore {
 export function storesFrom(config: Config): { store: FeatureStore; policy: PolicyStore; routing: RoutingStore; transactions: TransactionStore } {
   if (config.BACKENDS === "memory") {
     const store = new MemoryFeatureStore();
-    return { store, policy: new MemoryPolicyStore(store.policy), routing: new MemoryRoutingStore(store.routing), transactions: new MemoryTransactionStore() };
+    return { store, policy: new MemoryPolicyStore(store.policy), routing: new MemoryRoutingStore(store.routing), transactions: new MemoryTransactionStore(store) };
   }
   const redis = upstashFrom(config);
   if (!redis) {

@@ -8,6 +8,8 @@ import type { EntityKind } from "../features";
 export const KEY_VERSION = "v2";
 export const eventsKey = (kind: EntityKind, id: string) => `fs:${KEY_VERSION}:${kind}:${id}:events`;
 export const metaKey = (kind: EntityKind, id: string) => `fs:${KEY_VERSION}:${kind}:${id}:meta`;
+/** Confirmed-fraud marks (src/features/fraud-marks.ts): a zset of `[merchant, transaction id]` scored by its time. */
+export const fraudKey = (kind: EntityKind, id: string) => `fs:${KEY_VERSION}:${kind}:${id}:fraud`;
 export const idempotencyKey = (scoped: string) => `idem:${KEY_VERSION}:${scoped}`;
 
 /** How long an entity's first-seen time is remembered after its last transaction. */

@@ -1,4 +1,18 @@
-import { ENTITY_KINDS, RETENTION_MS, applyEvent, emptyState, encodeEvent, entityIds, toBehaviourEvent, type EntityKind, type EntityState } from "../features";
+import {
+  CONFIRMED_WINDOW_MS,
+  ENTITY_KINDS,
+  MARKED_KINDS,
+  RETENTION_MS,
+  applyEvent,
+  applyMark,
+  emptyState,
+  encodeEvent,
+  entityIds,
+  toBehaviourEvent,
+  type EntityKind,
+  type EntityState,
+  type FraudMark,
+} from "../features";
 import type { Ping } from "../schemas/health";
 import {
   IDEMPOTENCY_TTL_S,
@@ -50,6 +64,8 @@ export class MemoryFeatureStore implements FeatureStore {
   readonly kind = "memory" as const;
   private readonly entities = new Map<string, Entry>();
   private readonly idempotency = new Map<string, Reservation>();
+  /** Confirmed-fraud marks per entity, kept until their newest leaves the window (as the Redis key's expiry). */
+  private readonly marks = new Map<string, { marks: FraudMark[]; expiresAt: number }>();
   private readonly now: () => number;
   private readonly maxEntries: number;
   readonly policy: MemoryPolicyBook;
@@ -119,7 +135,24 @@ export class MemoryFeatureStore implements FeatureStore {
 
   async entity(kind: EntityKind, id: string): Promise<EntityState | null> {
     const state = this.read(kind, id, this.now());
-    return state.firstSeen === null && state.events.length === 0 ? null : state;
+    return state.firstSeen === null && state.events.length === 0 && !state.confirmed ? null : state;
+  }
+
+  /**
+   * The network memory's write (src/features/fraud-marks.ts), for the memory transaction store: a labelled
+   * transaction's card, device and customer marked when its label confirms fraud, unmarked otherwise.
+   */
+  mark(entities: Partial<Record<EntityKind, string>>, mark: FraudMark, confirmed: boolean): void {
+    const now = this.now();
+    for (const kind of MARKED_KINDS) {
+      const id = entities[kind];
+      if (id === undefined) continue;
+      const k = key(kind, id);
+      const held = this.marks.get(k);
+      const next = applyMark(held && now < held.expiresAt ? held.marks : [], mark, confirmed, now);
+      if (next.length === 0) this.marks.delete(k);
+      else this.remember(this.marks, k, { marks: next, expiresAt: next.at(-1)!.t + CONFIRMED_WINDOW_MS });
+    }
   }
 
   async ping(): Promise<Ping> {
@@ -128,12 +161,14 @@ export class MemoryFeatureStore implements FeatureStore {
 
   /** The state as Redis would hold it now: each of its two keys gone once its TTL passed. */
   private read(kind: EntityKind, id: string, now: number): EntityState {
+    const held = this.marks.get(key(kind, id));
+    const confirmed = held && now < held.expiresAt ? { confirmed: held.marks } : {};
     const entry = this.entities.get(key(kind, id));
-    if (!entry) return emptyState();
+    if (!entry) return { ...emptyState(), ...confirmed };
     const events = now < entry.eventsExpireAt ? entry.state.events : [];
     const meta = now < entry.metaExpireAt;
-    if (!meta && events.length === 0) return emptyState();
-    return { firstSeen: meta ? entry.state.firstSeen : null, lastSeen: meta ? entry.state.lastSeen : null, events };
+    if (!meta && events.length === 0) return { ...emptyState(), ...confirmed };
+    return { firstSeen: meta ? entry.state.firstSeen : null, lastSeen: meta ? entry.state.lastSeen : null, events, ...confirmed };
   }
 
   private reservation(scoped: string, now: number): string | undefined {

@@ -16,11 +16,13 @@
  * holds up only the scores that name the same entities. (The local REST endpoint drops the flag, which
  * redis-server does not know.)
  *
- * KEYS: one idempotency key per item; then per distinct entity its events zset and meta hash.
+ * KEYS: one idempotency key per item; then per distinct entity its events zset, meta hash and confirmed-fraud
+ *       marks zset (only read here: the label script writes it, src/store/transactions/scripts.ts MARK_SCRIPT).
  * ARGV: items, entities, retention ms, max events, max per merchant, pending ttl s, meta ttl s; then per item:
  *       reservation, fingerprint, t, member, merchant (as JSON), entity count, and an entity index per entity.
  * Reply: { per item {'recorded'} | {'in_progress'} | {'mismatch'} | {'stored', answer},
- *          per entity {first, last, member...} as it was before the call }.
+ *          per entity {first, last, member...} as it was before the call,
+ *          per entity {mark, t, mark, t...} }.
  */
 export const RECORD_SCRIPT = `#!lua flags=allow-key-locking
 local n, ne = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -41,9 +43,10 @@ end
 
 -- Per entity: the history in sorted-set order (entries {member, score, merchant}), members present, counts
 -- per merchant, first/last seen.
-local states, hist, present, counts, first, last, touched = {}, {}, {}, {}, {}, {}, {}
+local states, hist, present, counts, first, last, touched, marks = {}, {}, {}, {}, {}, {}, {}, {}
 for e = 1, ne do
-  local ev, meta = KEYS[n + 2 * e - 1], KEYS[n + 2 * e]
+  local ev, meta = KEYS[n + 3 * e - 2], KEYS[n + 3 * e - 1]
+  marks[e] = redis.call('ZRANGE', KEYS[n + 3 * e], 0, -1, 'WITHSCORES')
   local seen = redis.call('HMGET', meta, 'first', 'last')
   local state = {seen[1] or '', seen[2] or ''}
   local raw = redis.call('ZRANGE', ev, 0, -1, 'WITHSCORES')
@@ -61,13 +64,13 @@ end
 
 local function drop(e, i)
   local entry = table.remove(hist[e], i)
-  redis.call('ZREM', KEYS[n + 2 * e - 1], entry[1])
+  redis.call('ZREM', KEYS[n + 3 * e - 2], entry[1])
   present[e][entry[1]] = nil
   counts[e][entry[3]] = counts[e][entry[3]] - 1
 end
 
 local function record(e, t, tstr, member, who)
-  local ev, meta, h = KEYS[n + 2 * e - 1], KEYS[n + 2 * e], hist[e]
+  local ev, meta, h = KEYS[n + 3 * e - 2], KEYS[n + 3 * e - 1], hist[e]
   local cutoff = t - retention
   while h[1] and h[1][2] <= cutoff do drop(e, 1) end
   if not present[e][member] then
@@ -103,10 +106,10 @@ for i = 1, n do
   end
 end
 for e in pairs(touched) do
-  redis.call('PEXPIRE', KEYS[n + 2 * e - 1], retention)
-  redis.call('EXPIRE', KEYS[n + 2 * e], metaTtl)
+  redis.call('PEXPIRE', KEYS[n + 3 * e - 2], retention)
+  redis.call('EXPIRE', KEYS[n + 3 * e - 1], metaTtl)
 end
-return {out, states}
+return {out, states, marks}
 `;
 
 /**

@@ -6,6 +6,7 @@ import {
   RETENTION_MS,
   applyEvent,
   decodeEvent,
+  decodeMark,
   encodeEvent,
   entityIds,
   toBehaviourEvent,
@@ -27,7 +28,7 @@ import {
   type StoreItem,
   type StoredAnswer,
 } from "./interface";
-import { META_TTL_S, eventsKey, idempotencyKey, metaKey } from "./keys";
+import { META_TTL_S, eventsKey, fraudKey, idempotencyKey, metaKey } from "./keys";
 import type { PolicyQuery, PolicyReply } from "./policy/interface";
 import { policyKeys } from "./policy/layout";
 import { POLICY_LOOKUP_SCRIPT, RECORD_SCRIPT, RELEASE_SCRIPT, SAVE_SCRIPT } from "./record-script";
@@ -45,7 +46,8 @@ export interface RedisStoreOptions extends UpstashConnection {
 type RawOutcome = ["recorded"] | ["in_progress"] | ["mismatch"] | ["stored", string];
 type RawState = string[]; // [first, last, ...members]
 /** false without a lookup; else version, hits per field, and when the version changed the range entries, rules and thresholds. */
-type RawReply = [RawOutcome[], RawState[]];
+type RawReply = [RawOutcome[], RawState[], RawMarks[]];
+type RawMarks = string[]; // [member, t, member, t…]
 /** POLICY_LOOKUP_SCRIPT's reply: version, entry per field, and when the version moved: range entries, rules, thresholds. */
 type RawPolicy = [string, (string | null)[], string[]?, string[]?, (string | null)?];
 /** ROUTING_READ_SCRIPT's reply: stamp, and the document when the stamp is not the one held. */
@@ -116,7 +118,7 @@ function callFor(items: readonly StoreItem[]): Call {
     perItem.push(item.reservation, item.fingerprint, String(event.t), encodeEvent(event), JSON.stringify(event.merchant), String(mine.length), ...mine.map(([, e]) => String(e)));
   }
   return {
-    keys: [...items.map((i) => idempotencyKey(i.idempotencyKey)), ...entities.flatMap(({ kind, id }) => [eventsKey(kind, id), metaKey(kind, id)])],
+    keys: [...items.map((i) => idempotencyKey(i.idempotencyKey)), ...entities.flatMap(({ kind, id }) => [eventsKey(kind, id), metaKey(kind, id), fraudKey(kind, id)])],
     args: [String(items.length), String(entities.length), String(RETENTION_MS), String(MAX_EVENTS), String(MAX_EVENTS_PER_MERCHANT), String(PENDING_TTL_S), String(META_TTL_S), ...perItem],
     refs,
   };
@@ -260,10 +262,11 @@ export class RedisFeatureStore implements FeatureStore {
     const p = this.redis.pipeline();
     p.hmget(metaKey(kind, id), "first", "last");
     p.zrange(eventsKey(kind, id), 0, -1);
+    p.zrange(fraudKey(kind, id), 0, -1, { withScores: true });
     // Raw replies (automaticDeserialization is off): HMGET is an array in field order.
-    const [[first, last], members] = (await p.exec()) as [[string | null, string | null], string[]];
-    if (!first && members.length === 0) return null;
-    return parseState([first ?? "", last ?? "", ...members]);
+    const [[first, last], members, marks] = (await p.exec()) as [[string | null, string | null], string[], string[]];
+    if (!first && members.length === 0 && marks.length === 0) return null;
+    return parseState([first ?? "", last ?? "", ...members], marks);
   }
 
   async ping(): Promise<Ping> {
@@ -318,8 +321,8 @@ function policyReply(lookups: Lookup[], replies: RawPolicy[]): PolicyReply {
 }
 
 /** Each recorded item's state before it: the entity's state before the call, carried forward as the script did. */
-function rebuild(items: readonly StoreItem[], refs: [EntityKind, number][][], [outcomes, states]: RawReply): RecordOutcome[] {
-  const current = states.map(parseState);
+function rebuild(items: readonly StoreItem[], refs: [EntityKind, number][][], [outcomes, states, marks]: RawReply): RecordOutcome[] {
+  const current = states.map((s, e) => parseState(s, marks[e]));
   return items.map((item, i): RecordOutcome => {
     const raw = outcomes[i]!;
     if (raw[0] === "stored") return storedOutcome(raw[1], item);
@@ -334,11 +337,14 @@ function rebuild(items: readonly StoreItem[], refs: [EntityKind, number][][], [o
   });
 }
 
-function parseState(raw: RawState): EntityState {
+function parseState(raw: RawState, marks: RawMarks = []): EntityState {
   const [first, last, ...members] = raw;
+  const confirmed = [];
+  for (let i = 0; i < marks.length; i += 2) confirmed.push(decodeMark(marks[i]!, Number(marks[i + 1])));
   return {
     firstSeen: first ? Number(first) : null,
     lastSeen: last ? Number(last) : null,
     events: members.map(decodeEvent),
+    ...(confirmed.length > 0 && { confirmed }),
   };
 }

@@ -1,3 +1,4 @@
+import type { FraudMark } from "../../features";
 import type { ScriptCall } from "../interface";
 import type { FeedbackLabel, LabelOutcome, ReviewOutcome, StoredLabel, TransactionRecord } from "../../schemas/feedback";
 
@@ -27,6 +28,11 @@ export interface TransactionStore {
   openReviews(merchant: string, opts: { after?: string; limit: number }): Promise<{ items: TransactionRecord[]; next?: string }>;
   /** Closes a review with an outcome (and labels it `manual_review`); `unknown` when not in the queue, nor closed. */
   resolveReview(merchant: string, transactionId: string, review: StoredReview, label: LabelWrite): Promise<{ kind: "resolved" | "already"; review: StoredReview; label: LabelResult } | { kind: "unknown" }>;
+}
+
+/** Where the memory store's labels mark the network's memory of confirmed fraud (the memory feature store). */
+export interface FraudMarkBook {
+  mark(entities: TransactionRecord["entities"], mark: FraudMark, confirmed: boolean): void;
 }
 
 export interface StoredReview {

@@ -1,5 +1,5 @@
-import { type StoredLabel, type TransactionRecord } from "../../schemas/feedback";
-import { MAX_OPEN_REVIEWS, type LabelResult, type LabelWrite, type StoredReview, type TransactionStore } from "./interface";
+import { confirmsFraud, type StoredLabel, type TransactionRecord } from "../../schemas/feedback";
+import { MAX_OPEN_REVIEWS, type FraudMarkBook, type LabelResult, type LabelWrite, type StoredReview, type TransactionStore } from "./interface";
 import { precedence } from "./precedence";
 import { queueMember, storedLabel } from "./redis";
 
@@ -16,7 +16,8 @@ export class MemoryTransactionStore implements TransactionStore {
   private readonly kept = new Map<string, Kept>();
   private readonly key = (merchant: string, id: string) => `${merchant}\u0000${id}`;
 
-  constructor(private readonly max = 200_000) {}
+  /** `marks`: the feature store's network memory, which labels write to as the Redis mark script does. */
+  constructor(private readonly marks?: FraudMarkBook, private readonly max = 200_000) {}
 
   async remember(merchant: string, records: TransactionRecord[]): Promise<void> {
     for (const record of records) {
@@ -74,6 +75,9 @@ export class MemoryTransactionStore implements TransactionStore {
     const next = storedLabel(l);
     const outcome = precedence(kept.label, next);
     if (outcome === "applied") kept.label = next;
+    // Whatever the outcome, as the mark script: the marks follow the label that stands.
+    const { record } = kept;
+    this.marks?.mark(record.entities, { t: Math.floor(record.t), merchant: record.merchant, id: record.transaction_id }, confirmsFraud(kept.label));
     return { kind: outcome, current: kept.label! };
   }
 }

@@ -1,11 +1,13 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import { StoredLabelSchema, StoredReviewSchema, TransactionRecordSchema, authorityOf, type StoredLabel, type TransactionRecord } from "../../schemas/feedback";
+import { CONFIRMED_WINDOW_MS, MARKED_KINDS, MAX_MARKS, MAX_MARKS_PER_MERCHANT, encodeMark } from "../../features";
+import { MIN_CONFIRMING_RANK, StoredLabelSchema, StoredReviewSchema, TransactionRecordSchema, authorityOf, type StoredLabel, type TransactionRecord } from "../../schemas/feedback";
+import { fraudKey } from "../keys";
 import { parsed } from "../parsed";
 import type { ScriptCall } from "../interface";
 import { upstashRedis, type UpstashConnection } from "../upstash";
 import { MAX_OPEN_REVIEWS, MAX_OUTBOX, RECORD_TTL_S, type LabelResult, type LabelWrite, type StoredReview, type TransactionStore } from "./interface";
 import { OUTBOX_KEYS, OUTBOX_STATS_KEY, openReviewsKey, recordKey } from "./layout";
-import { LABEL_SCRIPT, REMEMBER_SCRIPT, RESOLVE_SCRIPT } from "./scripts";
+import { LABEL_SCRIPT, MARK_SCRIPT, REMEMBER_SCRIPT, RESOLVE_SCRIPT } from "./scripts";
 
 /** Records a call may name: a script's work (and its keys' locks) stays bounded; a larger request is split. */
 const PER_CALL = 200;
@@ -22,13 +24,32 @@ export const storedLabel = (l: LabelWrite): StoredLabel => ({
 export const queueMember = (r: Pick<TransactionRecord, "t" | "transaction_id">) => `${String(Math.max(0, Math.floor(r.t))).padStart(13, "0")}:${r.transaction_id}`;
 const labelArgs = (l: LabelWrite) => [labelJson(l), String(authorityOf(l.source)), String(Date.parse(l.learnt_at)), l.label];
 
+/**
+ * The network-memory call for labelled records (scripts.ts MARK_SCRIPT): each record's card, device and customer
+ * marked or unmarked by the label the record holds once the label call before it has run.
+ */
+export function markCall(merchant: string, records: readonly TransactionRecord[], now = Date.now()): ScriptCall {
+  const keys: string[] = [];
+  const perRecord: string[] = [];
+  for (const r of records) {
+    const marked = MARKED_KINDS.filter((k) => r.entities[k] !== undefined).map((k) => fraudKey(k, r.entities[k]!));
+    keys.push(recordKey(merchant, r.transaction_id), ...marked);
+    perRecord.push(String(marked.length), encodeMark({ merchant, id: r.transaction_id }), String(Math.floor(r.t)));
+  }
+  // A merchant's members start `["<merchant>",`: the script counts its marks by that prefix.
+  const prefix = `${JSON.stringify([merchant]).slice(0, -1)},`;
+  return {
+    script: MARK_SCRIPT,
+    keys,
+    args: [String(MIN_CONFIRMING_RANK), String(CONFIRMED_WINDOW_MS), String(now - CONFIRMED_WINDOW_MS), String(MAX_MARKS_PER_MERCHANT), String(MAX_MARKS), prefix, ...perRecord],
+  };
+}
+
 /** The records in Upstash Redis (layout.ts), each write one script (scripts.ts). */
 export class RedisTransactionStore implements TransactionStore {
   readonly kind = "redis" as const;
   private readonly redis: Redis;
   private readonly rememberScript;
-  private readonly labelScript;
-  private readonly resolveScript;
 
   /** Whether the decision log is on (a Kafka REST sink the scheduled Worker drains to): else nothing is filed in the outboxes. */
   private readonly outboxCap: number;
@@ -38,8 +59,6 @@ export class RedisTransactionStore implements TransactionStore {
     // Nobody waits on these at checkout: after the answer, or an operator's call. One retry (the writes are idempotent).
     this.redis = upstashRedis({ ...opts, retries: 1 });
     this.rememberScript = this.redis.createScript<number>(REMEMBER_SCRIPT);
-    this.labelScript = this.redis.createScript<[string, string | null][]>(LABEL_SCRIPT);
-    this.resolveScript = this.redis.createScript<(string | null)[]>(RESOLVE_SCRIPT);
   }
 
   async remember(merchant: string, records: TransactionRecord[]): Promise<void> {
@@ -68,13 +87,29 @@ export class RedisTransactionStore implements TransactionStore {
     const out: LabelResult[] = [];
     for (let i = 0; i < labels.length; i += PER_CALL) {
       const part = labels.slice(i, i + PER_CALL);
-      const replies = await this.labelScript.exec(
-        [...part.map((l) => recordKey(merchant, l.transaction_id)), OUTBOX_KEYS.labels, OUTBOX_STATS_KEY],
-        [String(RECORD_TTL_S), String(this.outboxCap), ...part.flatMap(labelArgs)],
-      );
+      // The records first: the network-memory script must name their entities' keys (a script declares every key).
+      const records = await this.records(merchant, part.map((l) => l.transaction_id));
+      const p = this.redis.pipeline();
+      p.eval(LABEL_SCRIPT, [...part.map((l) => recordKey(merchant, l.transaction_id)), OUTBOX_KEYS.labels, OUTBOX_STATS_KEY], [String(RECORD_TTL_S), String(this.outboxCap), ...part.flatMap(labelArgs)]);
+      if (records.length > 0) pushCall(p, markCall(merchant, records));
+      const [replies] = (await p.exec()) as [[string, string | null][], number?];
       for (const [kind, current] of replies) out.push(kind === "unknown" ? { kind } : { kind: kind as "applied" | "duplicate" | "superseded", current: parsed(StoredLabelSchema, current)! });
     }
     return out;
+  }
+
+  /** The kept records of these transactions (those that have one). */
+  private async records(merchant: string, ids: readonly string[]): Promise<TransactionRecord[]> {
+    const p = this.redis.pipeline();
+    for (const id of ids) p.hget(recordKey(merchant, id), "record");
+    const raw = (await p.exec()) as (string | null)[];
+    const seen = new Set<string>();
+    return raw.flatMap((r) => {
+      const record = parsed<TransactionRecord>(TransactionRecordSchema, r);
+      if (!record || seen.has(record.transaction_id)) return [];
+      seen.add(record.transaction_id);
+      return [record];
+    });
   }
 
   async get(merchant: string, transactionId: string) {
@@ -110,10 +145,11 @@ export class RedisTransactionStore implements TransactionStore {
   }
 
   async resolveReview(merchant: string, transactionId: string, review: StoredReview, label: LabelWrite) {
-    const reply = await this.resolveScript.exec(
-      [recordKey(merchant, transactionId), openReviewsKey(merchant), OUTBOX_KEYS.labels, OUTBOX_STATS_KEY],
-      [JSON.stringify(review), ...labelArgs(label), String(this.outboxCap)],
-    );
+    const records = await this.records(merchant, [transactionId]);
+    const p = this.redis.pipeline();
+    p.eval(RESOLVE_SCRIPT, [recordKey(merchant, transactionId), openReviewsKey(merchant), OUTBOX_KEYS.labels, OUTBOX_STATS_KEY], [JSON.stringify(review), ...labelArgs(label), String(this.outboxCap)]);
+    if (records.length > 0) pushCall(p, markCall(merchant, records));
+    const [reply] = (await p.exec()) as [(string | null)[], number?];
     if (reply[0] === "unknown") return { kind: "unknown" as const };
     if (reply[0] === "already") {
       const current = parsed(StoredLabelSchema, reply[2]);
@@ -122,3 +158,5 @@ export class RedisTransactionStore implements TransactionStore {
     return { kind: "resolved" as const, review, label: { kind: reply[2] as "applied" | "duplicate" | "superseded", current: parsed(StoredLabelSchema, reply[3])! } };
   }
 }
+
+const pushCall = (p: ReturnType<Redis["pipeline"]>, c: ScriptCall) => p.eval(c.script, c.keys, c.args);

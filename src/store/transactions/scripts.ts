@@ -125,3 +125,42 @@ for i = 1, #ARGV, 2 do
 end
 return removed
 `;
+
+/**
+ * The network's memory of one merchant's confirmed fraud (src/features/fraud-marks.ts `applyMark`, the same steps):
+ * for each record, marks its entities' confirmed-fraud zsets when its label *as kept now* confirms fraud, and
+ * unmarks them otherwise. Run after every label call, whatever its outcome, so a retried request repairs a mark a
+ * failed one did not write, and concurrent labels converge on the label that stands. Then: marks at or before the
+ * cutoff dropped, the merchant's newest `perMerchant` kept, the newest `maxMarks` kept, the key kept until its
+ * newest mark leaves the window.
+ * KEYS: per record its record key, then its entities' marks keys. ARGV: min confirming rank, window ms, cutoff ms,
+ * per merchant, max marks, the merchant's member prefix; then per record: key count, member, t (ms).
+ */
+export const MARK_SCRIPT = `#!lua flags=allow-key-locking
+local minRank, window, cutoff = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local perMerchant, maxMarks, who = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local k, a, marked = 1, 7, 0
+while a <= #ARGV do
+  local nk, member, t = tonumber(ARGV[a]), ARGV[a + 1], ARGV[a + 2]
+  a = a + 3
+  local kept = redis.call('HMGET', KEYS[k], 'label_value', 'label_rank')
+  local confirmed = kept[1] == 'fraud' and tonumber(kept[2]) >= minRank
+  if confirmed then marked = marked + 1 end
+  for j = 1, nk do
+    local key = KEYS[k + j]
+    if confirmed then redis.call('ZADD', key, t, member) else redis.call('ZREM', key, member) end
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', cutoff)
+    local own = {}
+    for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
+      if string.sub(m, 1, #who) == who then own[#own + 1] = m end
+    end
+    for i = 1, #own - perMerchant do redis.call('ZREM', key, own[i]) end
+    local excess = redis.call('ZCARD', key) - maxMarks
+    if excess > 0 then redis.call('ZREMRANGEBYRANK', key, 0, excess - 1) end
+    local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+    if newest[2] then redis.call('PEXPIREAT', key, string.format('%d', tonumber(newest[2]) + window)) end
+  end
+  k = k + 1 + nk
+end
+return marked
+`;

@@ -13,6 +13,8 @@ import { LOCAL_DEFAULTS } from "./local/stack";
 export const DEMO_MERCHANT_ID = "m_demo";
 /** `npm run dev`'s ADMIN_TOKEN (the model registry's routes): like the demo keys, for a local run only. */
 export const DEV_ADMIN_TOKEN = "admin_token_local_dev_only_000000000";
+/** The metrics token `npm run dev` and `npm start` give the scorer (GET /metrics, the dashboard): local only, public. */
+export const DEV_METRICS_TOKEN = "metrics_token_local_dev_only_00000";
 export const DEMO_SECRET_KEY = "sk_test_demo_00000000000000000000000000";
 export const DEMO_PUBLISHABLE_KEY = "pk_test_demo_00000000000000000000000000";
 /** The scorer under `npm run dev` (for /docs) and the example checkout page (examples/checkout, port 8788). */

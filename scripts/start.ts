@@ -7,7 +7,8 @@
  *   npm start                         build (wrangler deploy --dry-run), start the backends, serve
  *   npm start -- --no-build           serve the last build in dist/worker
  *   npm start -- --memory             the Worker's memory backends even where redis-server is installed
- *   npm start -- --bench              also seed the benchmarks' key (scripts/seed-demo.ts BENCH_KEY)
+ *   npm start -- --bench              also seed the benchmarks' key (scripts/seed-demo.ts BENCH_KEY); no metrics
+ *                                     exporter and no forwarding of decision points (the scorer measured alone)
  *   PORT=8790 npm start               another port
  *   WORKERD_INSPECTOR=127.0.0.1:9229  also open workerd's inspector (CPU profiles: scripts/bench/profile.ts)
  *
@@ -27,7 +28,8 @@ import { isMain, runMain } from "./cli";
 import { startDevBackends } from "./local/dev-backends";
 import { spawnGuarded } from "./local/guarded-spawn";
 import { ANALYTICS_ENGINE_MODULE, workerdConfig, type WorkerModule } from "./local/workerd-config";
-import { BENCH_KEY, DEMO_MERCHANT_ID, DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY } from "./seed-demo";
+import { startLocalExporter } from "./local/exporter-dev";
+import { BENCH_KEY, DEMO_MERCHANT_ID, DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY, DEV_METRICS_TOKEN } from "./seed-demo";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const BUILD = join(ROOT, "dist/worker");
@@ -44,6 +46,8 @@ export interface RunningServer {
   redisUrl?: string;
   /** The Worker's backend variables (Redis REST URL and token …). */
   env: Record<string, string>;
+  /** The local metrics exporter (its `/__scheduled` runs it now), when it runs. */
+  exporterUrl?: string;
 }
 
 export const runningFile = (port: number) => join(CONFIG_DIR, `running-${port}.json`);
@@ -97,7 +101,9 @@ function bundleModules(config: WranglerConfig): WorkerModule[] {
       modules.unshift({ name, kind: "esModule", path });
       continue;
     }
-    const rule = rules.find((r) => r.globs.some((g) => g.startsWith("**/*.") && name.endsWith(g.slice(4))));
+    // `**/*.ext` matches by extension, `**/name.ext` by the file's name (the bundle prefixes a content hash).
+    const matches = (g: string) => g.startsWith("**/") && (g.startsWith("**/*.") ? name.endsWith(g.slice(4)) : name.endsWith(g.slice(3)));
+    const rule = rules.find((r) => r.globs.some(matches));
     const kind = rule && KIND_OF_RULE[rule.type];
     if (!kind) throw new Error(`start: no module rule for ${name} in the bundle (wrangler.toml [[rules]])`);
     modules.push({ name, kind, path });
@@ -113,8 +119,10 @@ async function main(): Promise<void> {
   if (!values["no-build"] || !existsSync(join(BUILD, "index.js"))) await build();
   const modules = bundleModules(config);
 
-  const backends = await startDevBackends("start", { reloads: false, memory: values.memory, keys: values.bench ? [BENCH_KEY] : [] });
+  // The benchmarks measure the scorer alone: no forwarding of decision points, no exporter beside it.
+  const backends = await startDevBackends("start", { reloads: false, memory: values.memory, keys: values.bench ? [BENCH_KEY] : [], analytics: !values.bench });
   console.log(`start: demo merchant ${DEMO_MERCHANT_ID}: secret key ${DEMO_SECRET_KEY}, publishable key ${DEMO_PUBLISHABLE_KEY} (see README)`);
+  if (!values.bench) console.log(`start: dashboard http://127.0.0.1:${port}/dashboard and GET /metrics: METRICS_TOKEN ${DEV_METRICS_TOKEN}; review queue http://127.0.0.1:${port}/review`);
 
   mkdirSync(CONFIG_DIR, { recursive: true });
   const vars = Object.fromEntries(Object.entries(config.vars).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
@@ -127,7 +135,7 @@ async function main(): Promise<void> {
       modules,
       compatibilityDate: config.compatibility_date ?? "2026-04-20",
       compatibilityFlags: config.compatibility_flags ?? [],
-      text: { ...vars, ...backends.env },
+      text: { ...vars, ...backends.env, METRICS_TOKEN: DEV_METRICS_TOKEN },
       analyticsEngine: Object.fromEntries(config.analytics_engine_datasets.map((d) => [d.binding, d.dataset ?? d.binding])),
       analyticsEngineModule: "analytics-engine.js",
     }),
@@ -145,8 +153,6 @@ async function main(): Promise<void> {
   });
   const workerdPid = await workerd.pid;
   const running = runningFile(port);
-  const state: RunningServer = { url: `http://127.0.0.1:${port}`, pid: process.pid, workerdPid, backends: backends.kind, redisUrl: backends.redisUrl, env: backends.env };
-  writeFileSync(running, JSON.stringify(state, null, 2), { mode: 0o600 });
   console.log(`start: workerd (pid ${workerdPid}) serving http://127.0.0.1:${port}${inspector ? `, inspector ${inspector}` : ""}; Ctrl-C stops it and the backends`);
   let stopping = false;
   const stop = () => {
@@ -155,8 +161,18 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  const code = await new Promise<number>((resolve) => workerd.child.on("exit", (c) => resolve(c ?? 1)));
+  const exited = new Promise<number>((resolve) => workerd.child.on("exit", (c) => resolve(c ?? 1)));
+  const exporter = values.bench
+    ? undefined
+    : await startLocalExporter("start", backends).catch((e: unknown) => {
+        console.error(`start: the metrics exporter did not start (${e instanceof Error ? e.message : String(e)}); the scorer runs without it`);
+        return undefined;
+      });
+  const state: RunningServer = { url: `http://127.0.0.1:${port}`, pid: process.pid, workerdPid, backends: backends.kind, redisUrl: backends.redisUrl, env: backends.env, ...(exporter && { exporterUrl: exporter.url }) };
+  writeFileSync(running, JSON.stringify(state, null, 2), { mode: 0o600 });
+  const code = await exited;
   rmSync(running, { force: true });
+  await exporter?.stop();
   await backends.stop();
   if (!stopping) console.error(`start: workerd exited (${code})`);
   process.exit(stopping ? 0 : code || 1);

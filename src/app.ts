@@ -32,6 +32,7 @@ import { registerRoot } from "./routes/root";
 import { registerScore, scoreRoute } from "./routes/score";
 import { registerScoreBatch } from "./routes/score-batch";
 import { registerStats } from "./routes/stats";
+import { registerPages } from "./routes/pages";
 import { PolicyViews } from "./policy";
 import { storesFrom } from "./store/from-config";
 import { SERVICE } from "./version";
@@ -109,6 +110,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerEntity(app);
   registerMetrics(app);
   registerStats(app);
+  registerPages(app);
   registerSecuritySchemes(app);
 
   // Generated once per app, not per request: building the document from the zod schemas takes ~3.5 ms of CPU.

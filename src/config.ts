@@ -31,6 +31,12 @@ export const ConfigSchema = z.object({
   HEALTH_CACHE_MS: z.coerce.number().int().min(0).default(5_000),
   /** How long an isolate trusts an API key it looked up (docs/auth.md): also how long a revoked key may still work. */
   AUTH_KEY_CACHE_TTL_MS: ms(30_000),
+  /**
+   * Development only (refused in production): the decision points also go to this URL — the local Analytics Engine SQL
+   * stand-in's `/__points` (scripts/local/ae-sql.ts) — because locally the AE binding accepts writes and drops them
+   * (docs/metrics.md#locally).
+   */
+  ANALYTICS_FORWARD_URL: optional(z.url()),
   /** Bearer token Prometheus sends to GET /metrics (docs/auth.md); unset → /metrics refuses everyone. */
   METRICS_TOKEN: optional(z.string().min(16)),
   /** Bearer token of the operator's model registry routes (/v1/admin/models; docs/models.md); unset → they refuse everyone. */
@@ -83,7 +89,11 @@ export function parseConfig<S extends z.ZodType<Config>>(schema: S, env: object)
   // Memory backends (and the memory alert sink) forget everything with the isolate and each isolate has its own:
   // never what production runs on.
   if (parsed.data.ENVIRONMENT === "production") {
-    const refused = [...(parsed.data.BACKENDS === "memory" ? ["BACKENDS"] : []), ...(parsed.data.ALERT_SINK === "memory" ? ["ALERT_SINK"] : [])];
+    const refused = [
+      ...(parsed.data.BACKENDS === "memory" ? ["BACKENDS"] : []),
+      ...(parsed.data.ALERT_SINK === "memory" ? ["ALERT_SINK"] : []),
+      ...(parsed.data.ANALYTICS_FORWARD_URL !== undefined ? ["ANALYTICS_FORWARD_URL"] : []),
+    ];
     if (refused.length > 0) throw new ConfigError(refused);
   }
   // The registry's token changes what every merchant is scored by; the metrics token is handed to a scraper. One

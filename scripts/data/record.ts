@@ -30,8 +30,8 @@ export interface StreamRecord {
 export type FraudLabelSource = "early_fraud_warning" | "chargeback";
 
 /**
- * When a fraud row's label comes back, drawn from its id alone (not the world's random stream, so adding label
- * delays did not move a single transaction): a campaign's rows are reported by an early fraud warning (40 %,
+ * When a fraud row's label comes back, drawn from its id alone (not the world's random stream, so the delays move no
+ * transaction): a campaign's rows are reported by an early fraud warning (40 %,
  * 1–10 days) or a chargeback (14–75 days); a friendly-fraud dispute is a chargeback, 20–60 days.
  */
 export function labelArrival(id: string, t: number, friendly: boolean): { label_at: number; label_source: FraudLabelSource } {
@@ -44,10 +44,16 @@ export function labelArrival(id: string, t: number, friendly: boolean): { label_
 
 const DAY = 24 * 3600_000;
 
-/** FNV-1a of the id and a salt, in [0, 1). */
+/** FNV-1a of the salt and the id, through murmur3's finaliser (so two salts give independent draws), in [0, 1). */
 function unitHash(id: string, salt: number): number {
-  let h = 0x811c9dc5 ^ salt;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  let h = 0x811c9dc5;
+  const s = `${salt}:${id}`;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return (h >>> 0) / 2 ** 32;
 }
 

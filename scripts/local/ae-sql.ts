@@ -48,6 +48,9 @@ export interface PointInput {
   doubles?: number[];
 }
 
+/** Points the stand-in keeps: ~4 h of `npm run simulate` at 50/s, several hundred MB at most. */
+const MAX_POINTS = 1_000_000;
+
 export const AE_LOCAL_DEFAULTS = { port: 8077, token: "local-ae-token", dataset: "fraud_decisions" } as const;
 
 export async function startAeSql(options: { port?: number; token?: string; dataset?: string } = {}): Promise<AeSqlHandle> {
@@ -69,6 +72,8 @@ export async function startAeSql(options: { port?: number; token?: string; datas
         doubles: p.doubles ?? [],
       });
     }
+    // A long dev session must not grow without end: past the cap the oldest tenth goes (AE itself keeps 3 months).
+    if (points.length > MAX_POINTS) points.splice(0, Math.ceil(MAX_POINTS / 10));
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,3 +1,4 @@
+import { AE_LOCAL_DEFAULTS, startAeSql, type AeSqlHandle } from "./ae-sql";
 import { startKafkaRest } from "./kafka/kafka-rest";
 import { hasRedisServerBinary } from "./redis-server-process";
 import { LOCAL_DEFAULTS, startLocalStack } from "./stack";
@@ -16,11 +17,13 @@ export interface DevBackends {
   kind: "redis-server" | "memory";
   /** redis-server itself (`redis://…`), when it runs. */
   redisUrl?: string;
+  /** The local Analytics Engine SQL stand-in the Worker's decision points are forwarded to (`analytics`). */
+  ae?: AeSqlHandle;
   stop(): Promise<void>;
 }
 
 /** On fixed ports so the CLIs' defaults reach it; on free ones when another run holds them. */
-async function onDefaultPorts<T>(tool: string, ports: { redisRestPort?: number; kafkaRestPort?: number }, start: (ports: { redisRestPort?: number; kafkaRestPort?: number }) => Promise<T>): Promise<T> {
+async function onDefaultPorts<P extends Record<string, number | undefined>, T>(tool: string, ports: P, start: (ports: Partial<P>) => Promise<T>): Promise<T> {
   try {
     return await start(ports);
   } catch (e) {
@@ -64,7 +67,21 @@ async function memoryBackends(tool: string, reloads: boolean, keys: FixedKey[]):
  * `tool` names the command in what it prints; `reloads`: the Worker is reloaded on edits (wrangler dev); `memory`:
  * the memory backends even where redis-server is installed; `keys`: what is seeded beside the demo merchant's.
  */
-export function startDevBackends(tool: string, opts: { reloads: boolean; memory?: boolean; keys?: FixedKey[] }): Promise<DevBackends> {
+export async function startDevBackends(tool: string, opts: { reloads: boolean; memory?: boolean; keys?: FixedKey[]; analytics?: boolean }): Promise<DevBackends> {
   const keys = [...DEMO_KEYS, REPLAY_KEY, ...(opts.keys ?? [])];
-  return hasRedisServerBinary() && !opts.memory ? redisStack(tool, keys) : memoryBackends(tool, opts.reloads, keys);
+  const backends = hasRedisServerBinary() && !opts.memory ? await redisStack(tool, keys) : await memoryBackends(tool, opts.reloads, keys);
+  if (!opts.analytics) return backends;
+  // Analytics Engine has no local equivalent: the Worker posts its decision points to this stand-in instead, and the
+  // exporter queries it (docs/metrics.md#locally).
+  const ae = await onDefaultPorts(tool, { port: AE_LOCAL_DEFAULTS.port }, ({ port }) => startAeSql(port === undefined ? {} : { port }));
+  console.log(`${tool}: Analytics Engine SQL stand-in ${ae.url} (decision points forwarded to it, in memory)`);
+  return {
+    ...backends,
+    ae,
+    env: { ...backends.env, ANALYTICS_FORWARD_URL: `${ae.origin}/__points` },
+    stop: async () => {
+      await ae.close();
+      await backends.stop();
+    },
+  };
 }

@@ -13,3 +13,13 @@ export function freeLoopbackPort(): Promise<number> {
     });
   });
 }
+
+/** `port` if nothing listens on it on 127.0.0.1 now, else a free one. */
+export function preferredLoopbackPort(port: number): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once("error", () => resolve(freeLoopbackPort()));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(port)));
+  });
+}

@@ -63,9 +63,9 @@ export function failureRecord(merchant: string, latencyMs: number, colo: string 
 }
 
 /** The records' data points (see toDataPoints for how a large batch fits AE's per-invocation limit), written. */
-export function writeDecisions(writer: AnalyticsWriter, records: readonly DecisionRecord[], scoreEdges: readonly number[]): void {
+export async function writeDecisions(writer: AnalyticsWriter, records: readonly DecisionRecord[], scoreEdges: readonly number[]): Promise<void> {
   if (records.length === 0) return;
-  writer.write(toDataPoints(records, scoreEdges));
+  await writer.write(toDataPoints(records, scoreEdges));
 }
 
 /** A scoring run's data points, written after the response (the card gives the score bins for batch aggregation). */
@@ -79,5 +79,5 @@ export async function recordRun(
   const records = decisionRecords(items, run.outcomes, run.degraded, shadows);
   if (records.length === 0) return;
   const { card } = await model();
-  writeDecisions(writer, records, card.baselines.score.edges);
+  await writeDecisions(writer, records, card.baselines.score.edges);
 }

@@ -1,4 +1,4 @@
-import { DAY_MS, type EntityKind, type FraudMark } from "./state";
+import { DAY_MS, compareBytes, type EntityKind, type FraudMark } from "./state";
 
 /**
  * The network's memory of confirmed fraud (docs/feedback.md#network-memory). A merchant's confirmed-fraud label
@@ -16,7 +16,11 @@ export const MARKED_KINDS = ["card", "device", "customer"] as const satisfies re
 export const CONFIRMED_WINDOW_MS = 90 * DAY_MS;
 /** Marks one merchant holds on an entity (its newest): bounds what one merchant can make of the entity's memory. */
 export const MAX_MARKS_PER_MERCHANT = 4;
-/** Marks an entity holds (the newest): a merchant fills at most MAX_MARKS_PER_MERCHANT of them. */
+/**
+ * Marks an entity holds. Past it the oldest mark of a merchant holding several goes first, so a newcomer displaces
+ * no merchant's only mark while any merchant holds more than one; once MAX_MARKS merchants hold one each, a new
+ * merchant's mark displaces the oldest, and the count of merchants stays MAX_MARKS.
+ */
 export const MAX_MARKS = 32;
 
 /** The mark as stored (a sorted-set member, scored by `t`): JSON that starts with the merchant. */
@@ -27,13 +31,14 @@ export function decodeMark(member: string, t: number): FraudMark {
   return { t, merchant, id };
 }
 
-/** Sorted-set order: time, then the member's bytes (ASCII members compare the same as JavaScript strings). */
-const order = (a: FraudMark, b: FraudMark) => a.t - b.t || (encodeMark(a) < encodeMark(b) ? -1 : encodeMark(a) > encodeMark(b) ? 1 : 0);
+/** Sorted-set order: time, then the member's UTF-8 bytes. */
+const order = (a: FraudMark, b: FraudMark) => a.t - b.t || compareBytes(encodeMark(a), encodeMark(b));
 
 /**
  * The marks after one label, as of `now`: the mark added (`confirmed`) or removed (the transaction's label is no
  * longer a confirmed fraud); marks at or before `now - CONFIRMED_WINDOW_MS` dropped; each merchant's newest
- * MAX_MARKS_PER_MERCHANT kept; the newest MAX_MARKS kept.
+ * MAX_MARKS_PER_MERCHANT kept; then, while more than MAX_MARKS, the oldest of a merchant holding several dropped
+ * (else the oldest).
  */
 export function applyMark(marks: readonly FraudMark[] | undefined, mark: FraudMark, confirmed: boolean, now: number): FraudMark[] {
   const key = encodeMark(mark);
@@ -45,7 +50,13 @@ export function applyMark(marks: readonly FraudMark[] | undefined, mark: FraudMa
     const dropped = new Set(own.slice(0, own.length - MAX_MARKS_PER_MERCHANT));
     kept = kept.filter((m) => !dropped.has(m));
   }
-  return kept.slice(Math.max(0, kept.length - MAX_MARKS));
+  while (kept.length > MAX_MARKS) {
+    const held = new Map<string, number>();
+    for (const m of kept) held.set(m.merchant, (held.get(m.merchant) ?? 0) + 1);
+    const at = kept.findIndex((m) => held.get(m.merchant)! > 1);
+    kept.splice(at >= 0 ? at : 0, 1);
+  }
+  return kept;
 }
 
 /** Distinct merchants whose confirmed fraud on this entity was a transaction in the 90 days up to `t`. */

@@ -87,7 +87,7 @@ const ASCII = /^[\x00-\x7f]*$/;
 const utf8 = new TextEncoder();
 
 /** UTF-8 byte order; JavaScript's own string order (UTF-16 code units) agrees with it on ASCII. */
-function compareBytes(a: string, b: string): number {
+export function compareBytes(a: string, b: string): number {
   if (ASCII.test(a) && ASCII.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   const [x, y] = [utf8.encode(a), utf8.encode(b)];
   for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;

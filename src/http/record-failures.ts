@@ -14,5 +14,10 @@ export const recordFailures: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.res.status < 500 || !c.req.path.startsWith("/v1/score")) return;
   const merchant = c.get("principal")?.merchantId ?? "_unknown";
   const latency = performance.now() - c.get("startedAt");
-  writeDecisions(c.get("services").analytics, [failureRecord(merchant, latency, edgeContext(c.req.raw).colo)], []);
+  const written = writeDecisions(c.get("services").analytics, [failureRecord(merchant, latency, edgeContext(c.req.raw).colo)], []);
+  try {
+    c.executionCtx.waitUntil(written);
+  } catch {
+    // No execution context (a unit test's app.request): the write runs unattended.
+  }
 };

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { SpillBacklog } from "../alerts/spill/interface";
 import { renderPrometheus } from "../analytics/prometheus";
-import type { Snapshot } from "../analytics/snapshot";
+import { SnapshotSchema, type Snapshot } from "../analytics/snapshot";
 import { NotConfiguredError } from "../errors/not-configured";
 import { ApiError } from "../errors/problem";
 import type { AppEnv, Services } from "../http/env";
@@ -47,7 +47,35 @@ async function liveBacklog(services: Services): Promise<SpillBacklog | undefined
   }
 }
 
+export const snapshotRoute = createRoute({
+  method: "get",
+  path: "/metrics/snapshot",
+  summary: "The metrics snapshot as JSON (the operator's dashboard)",
+  description:
+    "What GET /metrics renders for Prometheus, as the exporter wrote it (every merchant's figures, feature PSI, the alert spill) plus the live alert backlog: what the dashboard page (/dashboard) draws for an operator. `Authorization: Bearer <METRICS_TOKEN>`.",
+  security: [{ [METRICS_SCHEME]: [] }],
+  middleware: [requireMetricsToken],
+  responses: {
+    401: problems("Missing or wrong METRICS_TOKEN (or none configured)"),
+    200: {
+      content: { "application/json": { schema: z.object({ snapshot: SnapshotSchema.nullable(), backlog: z.object({ entries: z.number(), oldest_at: z.string().nullable() }).nullable() }).openapi("MetricsSnapshot") } },
+      description: "The latest snapshot (null before the exporter first ran) and the alert spill's backlog now",
+    },
+    503: problems("Redis, where the snapshot lives, is not configured or not reachable"),
+  },
+});
+
 export function registerMetrics(app: OpenAPIHono<AppEnv>) {
+  app.openapi(snapshotRoute, async (c) => {
+    const services = c.get("services");
+    const [snapshot, backlog] = await Promise.all([currentSnapshot(services), liveBacklog(services)]);
+    return c.json(
+      { snapshot: snapshot ?? null, backlog: backlog ? { entries: backlog.count, oldest_at: backlog.oldestAt === null ? null : new Date(backlog.oldestAt).toISOString() } : null },
+      200,
+      { "cache-control": "no-store" },
+    );
+  });
+
   app.openapi(metricsRoute, async (c) => {
     const services = c.get("services");
     const [snapshot, backlog] = await Promise.all([currentSnapshot(services), liveBacklog(services)]);

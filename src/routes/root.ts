@@ -34,7 +34,7 @@ export function registerRoot(app: OpenAPIHono<AppEnv>) {
         version: SERVICE.version,
         environment: c.get("services").config.ENVIRONMENT,
         description: SERVICE.description,
-        links: { score: "/v1/score", batch: "/v1/score/batch", model: "/v1/model", health: "/health", openapi: "/openapi.json", docs: "/docs" },
+        links: { dashboard: "/dashboard", review: "/review", score: "/v1/score", batch: "/v1/score/batch", model: "/v1/model", health: "/health", openapi: "/openapi.json", docs: "/docs" },
       },
       200,
     ),

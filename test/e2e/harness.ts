@@ -3,18 +3,8 @@ import { startCheckoutServer, type CheckoutServer } from "../../examples/checkou
 import { startWorker } from "../../scripts/bench/start-worker";
 import { startLocalStack, type LocalStack } from "../../scripts/local/stack";
 
-/** Debian's chromium, as the brief of the e2e suite says; the flags keep it quiet and sandbox-free in containers. */
-export const CHROMIUM = "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+export { CHROMIUM, CHROMIUM_ARGS } from "../../scripts/local/chromium";
+import { CHROMIUM, CHROMIUM_ARGS } from "../../scripts/local/chromium";
 
 export interface E2E {
   stack: LocalStack;

@@ -64,8 +64,15 @@ export class MemoryTransactionStore implements TransactionStore {
   async resolveReview(merchant: string, transactionId: string, review: StoredReview, label: LabelWrite) {
     const kept = this.kept.get(this.key(merchant, transactionId));
     if (!kept) return { kind: "unknown" as const };
-    if (kept.review) return { kind: "already" as const, review: kept.review, label: kept.label ? { kind: "duplicate" as const, current: kept.label } : { kind: "unknown" as const } };
-    if (!kept.open) return { kind: "unknown" as const };
+    // The marks follow the label that stands whatever the outcome, as the Redis mark script runs after every call.
+    if (kept.review) {
+      this.remark(kept);
+      return { kind: "already" as const, review: kept.review, label: kept.label ? { kind: "duplicate" as const, current: kept.label } : { kind: "unknown" as const } };
+    }
+    if (!kept.open) {
+      this.remark(kept);
+      return { kind: "unknown" as const };
+    }
     kept.open = false;
     kept.review = review;
     return { kind: "resolved" as const, review, label: this.apply(kept, label) };
@@ -75,9 +82,13 @@ export class MemoryTransactionStore implements TransactionStore {
     const next = storedLabel(l);
     const outcome = precedence(kept.label, next);
     if (outcome === "applied") kept.label = next;
-    // Whatever the outcome, as the mark script: the marks follow the label that stands.
-    const { record } = kept;
-    this.marks?.mark(record.entities, { t: Math.floor(record.t), merchant: record.merchant, id: record.transaction_id }, confirmsFraud(kept.label));
+    this.remark(kept);
     return { kind: outcome, current: kept.label! };
+  }
+
+  /** As the mark script: the record's entities marked when its label confirms fraud and the server sent it, else unmarked. */
+  private remark(kept: Kept): void {
+    const { record } = kept;
+    this.marks?.mark(record.entities, { t: Math.floor(record.t), merchant: record.merchant, id: record.transaction_id }, record.source === "secret" && confirmsFraud(kept.label));
   }
 }

@@ -34,7 +34,7 @@ export function markCall(merchant: string, records: readonly TransactionRecord[]
   for (const r of records) {
     const marked = MARKED_KINDS.filter((k) => r.entities[k] !== undefined).map((k) => fraudKey(k, r.entities[k]!));
     keys.push(recordKey(merchant, r.transaction_id), ...marked);
-    perRecord.push(String(marked.length), encodeMark({ merchant, id: r.transaction_id }), String(Math.floor(r.t)));
+    perRecord.push(String(marked.length), encodeMark({ merchant, id: r.transaction_id }), String(Math.floor(r.t)), r.source);
   }
   // A merchant's members start `["<merchant>",`: the script counts its marks by that prefix.
   const prefix = `${JSON.stringify([merchant]).slice(0, -1)},`;
@@ -88,14 +88,32 @@ export class RedisTransactionStore implements TransactionStore {
     for (let i = 0; i < labels.length; i += PER_CALL) {
       const part = labels.slice(i, i + PER_CALL);
       // The records first: the network-memory script must name their entities' keys (a script declares every key).
-      const records = await this.records(merchant, part.map((l) => l.transaction_id));
+      const ids = part.map((l) => l.transaction_id);
+      const records = await this.records(merchant, ids);
       const p = this.redis.pipeline();
-      p.eval(LABEL_SCRIPT, [...part.map((l) => recordKey(merchant, l.transaction_id)), OUTBOX_KEYS.labels, OUTBOX_STATS_KEY], [String(RECORD_TTL_S), String(this.outboxCap), ...part.flatMap(labelArgs)]);
+      p.eval(LABEL_SCRIPT, [...ids.map((id) => recordKey(merchant, id)), OUTBOX_KEYS.labels, OUTBOX_STATS_KEY], [String(RECORD_TTL_S), String(this.outboxCap), ...part.flatMap(labelArgs)]);
       if (records.length > 0) pushCall(p, markCall(merchant, records));
-      const [replies] = (await p.exec()) as [[string, string | null][], number?];
+      const [replies, stale] = (await p.exec()) as [[string, string | null][], number[]?];
       for (const [kind, current] of replies) out.push(kind === "unknown" ? { kind } : { kind: kind as "applied" | "duplicate" | "superseded", current: parsed(StoredLabelSchema, current)! });
+      await this.remark(merchant, records, stale ?? []);
     }
     return out;
+  }
+
+  /**
+   * Marks again the records the mark script found replaced since they were read (a checkout page's record the
+   * server's replaced: its entities may differ), reading them afresh. Bounded: a record is replaced at most once.
+   */
+  private async remark(merchant: string, read: readonly TransactionRecord[], stale: readonly number[]): Promise<void> {
+    let ids = stale.map((i) => read[i - 1]!.transaction_id);
+    for (let attempt = 0; ids.length > 0 && attempt < 3; attempt++) {
+      const records = await this.records(merchant, ids);
+      if (records.length === 0) return;
+      const c = markCall(merchant, records);
+      const again = (await this.redis.eval(c.script, c.keys, c.args)) as number[];
+      ids = again.map((i) => records[i - 1]!.transaction_id);
+    }
+    if (ids.length > 0) throw new Error(`network memory: ${ids.length} record(s) kept changing while being marked`);
   }
 
   /** The kept records of these transactions (those that have one). */
@@ -149,7 +167,8 @@ export class RedisTransactionStore implements TransactionStore {
     const p = this.redis.pipeline();
     p.eval(RESOLVE_SCRIPT, [recordKey(merchant, transactionId), openReviewsKey(merchant), OUTBOX_KEYS.labels, OUTBOX_STATS_KEY], [JSON.stringify(review), ...labelArgs(label), String(this.outboxCap)]);
     if (records.length > 0) pushCall(p, markCall(merchant, records));
-    const [reply] = (await p.exec()) as [(string | null)[], number?];
+    const [reply, stale] = (await p.exec()) as [(string | null)[], number[]?];
+    await this.remark(merchant, records, stale ?? []);
     if (reply[0] === "unknown") return { kind: "unknown" as const };
     if (reply[0] === "already") {
       const current = parsed(StoredLabelSchema, reply[2]);

@@ -130,37 +130,74 @@ return removed
  * The network's memory of one merchant's confirmed fraud (src/features/fraud-marks.ts `applyMark`, the same steps):
  * for each record, marks its entities' confirmed-fraud zsets when its label *as kept now* confirms fraud, and
  * unmarks them otherwise. Run after every label call, whatever its outcome, so a retried request repairs a mark a
- * failed one did not write, and concurrent labels converge on the label that stands. Then: marks at or before the
- * cutoff dropped, the merchant's newest `perMerchant` kept, the newest `maxMarks` kept, the key kept until its
- * newest mark leaves the window.
+ * failed one did not write, and concurrent labels converge on the label that stands. Only the merchant's server's
+ * records mark (`source` secret): a checkout page's body is the shopper's to write, entities included. A record read
+ * as a checkout page's that the server has replaced since (its entities may differ) is answered `stale`, for the
+ * caller to read again. Then, per key: marks at or before the cutoff dropped, the merchant's newest `perMerchant`
+ * kept, and while more than `maxMarks`, the oldest mark of a merchant holding several dropped (else the oldest); the
+ * key kept until its newest mark leaves the window.
  * KEYS: per record its record key, then its entities' marks keys. ARGV: min confirming rank, window ms, cutoff ms,
- * per merchant, max marks, the merchant's member prefix; then per record: key count, member, t (ms).
+ * per merchant, max marks, the merchant's member prefix; then per record: key count, member, t (ms), the source the
+ * record was read with. Reply: the indexes (1-based) of stale records.
  */
 export const MARK_SCRIPT = `#!lua flags=allow-key-locking
 local minRank, window, cutoff = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local perMerchant, maxMarks, who = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
-local k, a, marked = 1, 7, 0
-while a <= #ARGV do
-  local nk, member, t = tonumber(ARGV[a]), ARGV[a + 1], ARGV[a + 2]
-  a = a + 3
-  local kept = redis.call('HMGET', KEYS[k], 'label_value', 'label_rank')
-  local confirmed = kept[1] == 'fraud' and tonumber(kept[2]) >= minRank
-  if confirmed then marked = marked + 1 end
-  for j = 1, nk do
-    local key = KEYS[k + j]
-    if confirmed then redis.call('ZADD', key, t, member) else redis.call('ZREM', key, member) end
-    redis.call('ZREMRANGEBYSCORE', key, '-inf', cutoff)
-    local own = {}
-    for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
-      if string.sub(m, 1, #who) == who then own[#own + 1] = m end
+
+-- The merchant of a member: its first JSON token (as the record script reads an event's).
+local function merchantOf(m)
+  local from = 3
+  while true do
+    local q = string.find(m, '"', from, true)
+    local k = q - 1
+    while string.byte(m, k) == 92 do k = k - 1 end
+    if (q - 1 - k) % 2 == 0 then return string.sub(m, 2, q) end
+    from = q + 1
+  end
+end
+
+local function capped(key)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', cutoff)
+  local all = redis.call('ZRANGE', key, 0, -1)
+  local own = {}
+  for _, m in ipairs(all) do
+    if string.sub(m, 1, #who) == who then own[#own + 1] = m end
+  end
+  for i = 1, #own - perMerchant do redis.call('ZREM', key, own[i]) end
+  while redis.call('ZCARD', key) > maxMarks do
+    local members = redis.call('ZRANGE', key, 0, -1)
+    local held = {}
+    for _, m in ipairs(members) do local w = merchantOf(m); held[w] = (held[w] or 0) + 1 end
+    local victim = members[1]
+    for _, m in ipairs(members) do
+      if held[merchantOf(m)] > 1 then victim = m break end
     end
-    for i = 1, #own - perMerchant do redis.call('ZREM', key, own[i]) end
-    local excess = redis.call('ZCARD', key) - maxMarks
-    if excess > 0 then redis.call('ZREMRANGEBYRANK', key, 0, excess - 1) end
-    local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
-    if newest[2] then redis.call('PEXPIREAT', key, string.format('%d', tonumber(newest[2]) + window)) end
+    redis.call('ZREM', key, victim)
+  end
+  local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  if newest[2] then redis.call('PEXPIREAT', key, string.format('%d', tonumber(newest[2]) + window)) end
+end
+
+local k, a, i, stale = 1, 7, 0, {}
+while a <= #ARGV do
+  local nk, member, t, readAs = tonumber(ARGV[a]), ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
+  a, i = a + 4, i + 1
+  local kept = redis.call('HMGET', KEYS[k], 'label_value', 'label_rank', 'source')
+  if kept[3] and kept[3] ~= readAs then
+    stale[#stale + 1] = i
+  else
+    local confirmed = kept[1] == 'fraud' and tonumber(kept[2]) >= minRank and kept[3] == 'secret'
+    for j = 1, nk do
+      local key = KEYS[k + j]
+      if confirmed then
+        redis.call('ZADD', key, t, member)
+        capped(key)
+      else
+        redis.call('ZREM', key, member)
+      end
+    end
   end
   k = k + 1 + nk
 end
-return marked
+return stale
 `;

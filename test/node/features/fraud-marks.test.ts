@@ -21,36 +21,48 @@ import type { Transaction } from "../../../src/schemas/transaction";
 const T0 = Date.UTC(2026, 10, 1);
 
 describe("applyMark", () => {
-  it("whatever one merchant marks, any other merchant's count moves by at most 1 and the others' marks stay", () => {
+  it("whatever one merchant marks, any other merchant's count moves by at most 1 and never down", () => {
+    // Up to 40 honest merchants, so the entity's cap of 32 binds.
     const step = fc.record({
-      merchant: fc.constantFrom("m_a", "m_b", "m_c", "m_hostile"),
-      id: fc.constantFrom("t1", "t2", "t3", "t4", "t5", "t6"),
+      merchant: fc.integer({ min: 0, max: 39 }).map((i) => `m_${i}`),
+      id: fc.constantFrom("t1", "t2", "t3"),
       day: fc.integer({ min: 0, max: 120 }),
       confirmed: fc.boolean(),
     });
+    const hostileStep = fc.record({ id: fc.integer({ min: 0, max: 9 }).map((i) => `h${i}`), day: fc.integer({ min: 0, max: 120 }), confirmed: fc.boolean() });
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 60 }), fc.array(step.map((s) => ({ ...s, merchant: "m_hostile" })), { maxLength: 80 }), (honest, hostile) => {
-        // Honest labels alone, and the same with a hostile merchant's labels interleaved after each.
+      fc.property(fc.array(step, { maxLength: 150 }), fc.array(hostileStep, { maxLength: 150 }), fc.integer({ min: 0, max: 30 }), (honest, hostile, after) => {
+        // Honest labels in time order alone, and the same with the hostile merchant's interleaved.
         const now = (d: number) => T0 + d * DAY_MS;
+        const events = [...honest.map((s) => ({ ...s, hostile: false })), ...hostile.map((s) => ({ ...s, merchant: "m_hostile", hostile: true }))].sort((a, b) => a.day - b.day);
         let alone: FraudMark[] = [];
         let attacked: FraudMark[] = [];
-        const hostileLeft = [...hostile];
-        for (const s of honest) {
+        for (const s of events) {
           const mark = { t: now(s.day), merchant: s.merchant, id: s.id };
-          alone = applyMark(alone, mark, s.confirmed, now(s.day));
+          if (!s.hostile) alone = applyMark(alone, mark, s.confirmed, now(s.day));
           attacked = applyMark(attacked, mark, s.confirmed, now(s.day));
-          const h = hostileLeft.shift();
-          if (h) attacked = applyMark(attacked, { t: now(h.day), merchant: h.merchant, id: h.id }, h.confirmed, now(h.day));
         }
-        const at = now(121);
-        const base = confirmedMerchants(alone.filter((m) => m.merchant !== "m_hostile"), at);
+        // Scored after the last label (a score never sees the state of before a write it follows).
+        const at = now((events.at(-1)?.day ?? 0) + after);
+        const base = confirmedMerchants(alone, at);
         const seen = confirmedMerchants(attacked, at);
-        expect(seen - base).toBeGreaterThanOrEqual(0);
-        expect(seen - base).toBeLessThanOrEqual(1);
+        expect(seen).toBeGreaterThanOrEqual(Math.min(base, MAX_MARKS));
+        expect(seen).toBeLessThanOrEqual(base + 1);
         expect(attacked.filter((m) => m.merchant === "m_hostile").length).toBeLessThanOrEqual(MAX_MARKS_PER_MERCHANT);
         expect(attacked.length).toBeLessThanOrEqual(MAX_MARKS);
       }),
+      { numRuns: 300 },
     );
+  });
+
+  it("past the cap a newcomer displaces the oldest mark of a merchant holding several, not anyone's only mark", () => {
+    let marks: FraudMark[] = [];
+    for (let i = 0; i < 28; i++) marks = applyMark(marks, { t: T0 + i * 1000, merchant: `m_${i}`, id: "a" }, true, T0 + i * 1000);
+    for (let i = 0; i < 4; i++) marks = applyMark(marks, { t: T0 + 100_000 + i, merchant: "m_busy", id: `b${i}` }, true, T0 + 100_000 + i);
+    marks = applyMark(marks, { t: T0 + 200_000, merchant: "m_new", id: "n" }, true, T0 + 200_000);
+    expect(marks).toHaveLength(MAX_MARKS);
+    expect(confirmedMerchants(marks, T0 + 200_000)).toBe(30);
+    expect(marks.filter((m) => m.merchant === "m_busy").map((m) => m.id)).toEqual(["b1", "b2", "b3"]);
   });
 
   it("unmarks, drops marks older than the window, keeps a merchant's newest", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FEATURE_NAMES } from "../../../src/features";
 import type { TransactionRecord } from "../../../src/schemas/feedback";
-import { OTHER_SECRET_KEY, POLICY_SECRET_KEY } from "../auth/keys";
+import { OTHER_SECRET_KEY, POLICY_SECRET_KEY, TEST_ORIGIN, TEST_PUBLISHABLE_KEY } from "../auth/keys";
 import { bearer, getWithKey } from "../helpers";
 import { feedback, label, scored } from "./helpers";
 
@@ -99,7 +99,15 @@ describe("network memory of confirmed fraud: security (every merchant may be hos
     expect((await row((await scoreAt("m_test", {}, { card })).transaction_id)).card_confirmed_fraud_90d).toBe(0);
   });
 
-  it("the entity's memory holds at most 4 marks of one merchant, so a hostile merchant cannot evict the others'", async () => {
+  it("a checkout page's record marks nothing: its body, entities included, is the shopper's to write", async () => {
+    const card = fresh("card");
+    const page = await scored({ card: { fingerprint: card } }, { ...bearer(TEST_PUBLISHABLE_KEY), origin: TEST_ORIGIN });
+    const sent = await feedback([label(page.transaction_id, "fraud", "chargeback")]);
+    expect(sent.body.results[0]).toMatchObject({ status: "applied" });
+    expect((await row((await scoreAt("m_other", OTHER, { card })).transaction_id, OTHER)).card_confirmed_fraud_90d).toBe(0);
+  });
+
+  it("a merchant flooding one device with 40 chargebacks keeps at most 4 marks there and evicts no other merchant's", async () => {
     const device = fresh("dev");
     const honest = await scoreAt("m_policy", POLICY, { card: fresh("card"), device });
     await feedback([label(honest.transaction_id, "fraud", "chargeback")], POLICY);

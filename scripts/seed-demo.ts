@@ -44,7 +44,7 @@ export const DEMO_KEYS: FixedKey[] = [
     key: DEMO_PUBLISHABLE_KEY,
     spec: { kind: "publishable", mode: "test", merchantId: DEMO_MERCHANT_ID, allowedOrigins: DEMO_ORIGINS, label: "demo publishable key (local only)" },
   },
-  { key: DEMO_SHOP2_SECRET_KEY, spec: { kind: "secret", mode: "test", merchantId: DEMO_SHOP2_MERCHANT_ID, label: "second demo shop's secret key (local only)" } },
+  { key: DEMO_SHOP2_SECRET_KEY, spec: { kind: "secret", mode: "test", merchantId: DEMO_SHOP2_MERCHANT_ID, label: "demo shop 2 secret key (local only)" } },
 ];
 
 /**

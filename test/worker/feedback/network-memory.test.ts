@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FEATURE_NAMES } from "../../../src/features";
 import type { TransactionRecord } from "../../../src/schemas/feedback";
 import { OTHER_SECRET_KEY, POLICY_SECRET_KEY, TEST_ORIGIN, TEST_PUBLISHABLE_KEY } from "../auth/keys";
-import { bearer, getWithKey } from "../helpers";
+import { bearer, getWithKey, postJson, transaction } from "../helpers";
 import { feedback, label, scored } from "./helpers";
 
 /**
@@ -101,7 +101,11 @@ describe("network memory of confirmed fraud: security (every merchant may be hos
 
   it("a checkout page's record marks nothing: its body, entities included, is the shopper's to write", async () => {
     const card = fresh("card");
-    const page = await scored({ card: { fingerprint: card } }, { ...bearer(TEST_PUBLISHABLE_KEY), origin: TEST_ORIGIN });
+    const res = await postJson("/v1/score", transaction({ card: { fingerprint: card } }), { ...bearer(TEST_PUBLISHABLE_KEY), origin: TEST_ORIGIN });
+    expect(res.status).toBe(200);
+    const page = await res.json<{ transaction_id: string }>();
+    // Its record is kept after the answer; the merchant's server key reads it.
+    await expect.poll(async () => (await getWithKey(`/v1/transactions/${page.transaction_id}`)).status, { timeout: 2000 }).toBe(200);
     const sent = await feedback([label(page.transaction_id, "fraud", "chargeback")]);
     expect(sent.body.results[0]).toMatchObject({ status: "applied" });
     expect((await row((await scoreAt("m_other", OTHER, { card })).transaction_id, OTHER)).card_confirmed_fraud_90d).toBe(0);

@@ -21,6 +21,6 @@ export async function refreshMetrics(exporter: string, scorer: string): Promise<
 }
 
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({ options: { exporter: { type: "string", default: `http://127.0.0.1:${EXPORTER_PORT}` }, scorer: { type: "string", default: "http://127.0.0.1:8787" } } });
+  const { values } = parseArgs({ options: { exporter: { type: "string", default: `http://127.0.0.1:${process.env.EXPORTER_PORT ?? EXPORTER_PORT}` }, scorer: { type: "string", default: "http://127.0.0.1:8787" } } });
   runMain(async () => console.log(`metrics:refresh: ${await refreshMetrics(values.exporter, values.scorer)}`));
 }

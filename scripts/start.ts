@@ -9,7 +9,7 @@
  *   npm start -- --memory             the Worker's memory backends even where redis-server is installed
  *   npm start -- --bench              also seed the benchmarks' key (scripts/seed-demo.ts BENCH_KEY); no metrics
  *                                     exporter and no forwarding of decision points (the scorer measured alone)
- *   PORT=8790 npm start               another port
+ *   PORT=8795 npm start               another port
  *   WORKERD_INSPECTOR=127.0.0.1:9229  also open workerd's inspector (CPU profiles: scripts/bench/profile.ts)
  *
  * While it runs, dist/workerd/running-<port>.json (mode 0600) says what runs where — the processes, the backends'
@@ -153,6 +153,9 @@ async function main(): Promise<void> {
   });
   const workerdPid = await workerd.pid;
   const running = runningFile(port);
+  // Written as soon as workerd serves (the tools wait for it), and again with the exporter's address once that is up.
+  const state: RunningServer = { url: `http://127.0.0.1:${port}`, pid: process.pid, workerdPid, backends: backends.kind, redisUrl: backends.redisUrl, env: backends.env };
+  writeFileSync(running, JSON.stringify(state, null, 2), { mode: 0o600 });
   console.log(`start: workerd (pid ${workerdPid}) serving http://127.0.0.1:${port}${inspector ? `, inspector ${inspector}` : ""}; Ctrl-C stops it and the backends`);
   let stopping = false;
   const stop = () => {
@@ -168,8 +171,7 @@ async function main(): Promise<void> {
         console.error(`start: the metrics exporter did not start (${e instanceof Error ? e.message : String(e)}); the scorer runs without it`);
         return undefined;
       });
-  const state: RunningServer = { url: `http://127.0.0.1:${port}`, pid: process.pid, workerdPid, backends: backends.kind, redisUrl: backends.redisUrl, env: backends.env, ...(exporter && { exporterUrl: exporter.url }) };
-  writeFileSync(running, JSON.stringify(state, null, 2), { mode: 0o600 });
+  if (exporter) writeFileSync(running, JSON.stringify({ ...state, exporterUrl: exporter.url } satisfies RunningServer, null, 2), { mode: 0o600 });
   const code = await exited;
   rmSync(running, { force: true });
   await exporter?.stop();

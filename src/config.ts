@@ -32,11 +32,11 @@ export const ConfigSchema = z.object({
   /** How long an isolate trusts an API key it looked up (docs/auth.md): also how long a revoked key may still work. */
   AUTH_KEY_CACHE_TTL_MS: ms(30_000),
   /**
-   * Development only (refused in production): the decision points also go to this URL — the local Analytics Engine SQL
-   * stand-in's `/__points` (scripts/local/ae-sql.ts) — because locally the AE binding accepts writes and drops them
-   * (docs/metrics.md#locally).
+   * Development only: the decision points go to this URL instead of the AE binding — the local Analytics Engine SQL
+   * stand-in's `/__points` (scripts/local/ae-sql.ts) — because locally the binding accepts writes and drops them
+   * (docs/metrics.md#locally). A loopback address only, and refused in production.
    */
-  ANALYTICS_FORWARD_URL: optional(z.url()),
+  ANALYTICS_FORWARD_URL: optional(z.url().refine((u) => ["127.0.0.1", "localhost", "[::1]"].includes(new URL(u).hostname), "a loopback address only (the local AE stand-in)")),
   /** Bearer token Prometheus sends to GET /metrics (docs/auth.md); unset → /metrics refuses everyone. */
   METRICS_TOKEN: optional(z.string().min(16)),
   /** Bearer token of the operator's model registry routes (/v1/admin/models; docs/models.md); unset → they refuse everyone. */

@@ -15,7 +15,7 @@ const { values } = parseArgs({
     scores: { type: "string", default: "10" },
     target: { type: "string", default: "http://127.0.0.1:8787" },
     ae: { type: "string", default: `http://127.0.0.1:${AE_LOCAL_DEFAULTS.port}` },
-    exporter: { type: "string", default: `http://127.0.0.1:${EXPORTER_PORT}` },
+    exporter: { type: "string", default: `http://127.0.0.1:${process.env.EXPORTER_PORT ?? EXPORTER_PORT}` },
   },
 });
 const points = async () => ((await (await fetch(`${values.ae}/__stats`)).json()) as { points: number }).points;

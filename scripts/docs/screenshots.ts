@@ -25,12 +25,14 @@ export async function screenshots(target: string, out: string, opts: { exporter:
     await page.fill("#token", DEV_METRICS_TOKEN);
     await page.click("#auth button");
     await page.waitForSelector('[data-stat="requests"]');
+    // The page keeps the snapshots it has seen (in its memory): run the exporter, and wait for the page's next poll.
     for (let i = 1; i < opts.samples; i++) {
       await page.waitForTimeout(opts.everyS * 1000);
+      const seen = (await page.getAttribute("body", "data-generated-at")) ?? "";
       const ran = await fetch(scheduledUrl(opts.exporter)).then((r) => r.ok, () => false);
       if (!ran) console.warn(`docs:screenshots: the exporter at ${opts.exporter} did not run; the page shows the snapshots the cron writes`);
-      await page.reload();
-      await page.waitForSelector('[data-stat="requests"]');
+      // A locator, not waitForFunction: the page's CSP (no 'unsafe-eval') refuses a string predicate.
+      await page.locator(`body[data-generated-at]:not([data-generated-at=${JSON.stringify(seen)}])`).waitFor({ timeout: 80_000 });
       console.log(`docs:screenshots: sample ${i + 1} of ${opts.samples}`);
     }
     await page.waitForTimeout(500);
@@ -56,7 +58,7 @@ if (isMain(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       target: { type: "string", default: "http://127.0.0.1:8787" },
-      exporter: { type: "string", default: `http://127.0.0.1:${EXPORTER_PORT}` },
+      exporter: { type: "string", default: `http://127.0.0.1:${process.env.EXPORTER_PORT ?? EXPORTER_PORT}` },
       samples: { type: "string", default: "5" },
       every: { type: "string", default: "20" },
       out: { type: "string", default: "docs/screenshots" },

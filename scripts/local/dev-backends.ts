@@ -70,7 +70,8 @@ async function memoryBackends(tool: string, reloads: boolean, keys: FixedKey[]):
 export async function startDevBackends(tool: string, opts: { reloads: boolean; memory?: boolean; keys?: FixedKey[]; analytics?: boolean }): Promise<DevBackends> {
   const keys = [...DEMO_KEYS, REPLAY_KEY, ...(opts.keys ?? [])];
   const backends = hasRedisServerBinary() && !opts.memory ? await redisStack(tool, keys) : await memoryBackends(tool, opts.reloads, keys);
-  if (!opts.analytics) return backends;
+  // On the memory backends no exporter runs (scripts/local/exporter-dev.ts), so nothing would read the points.
+  if (!opts.analytics || backends.kind === "memory") return backends;
   // Analytics Engine has no local equivalent: the Worker posts its decision points to this stand-in instead, and the
   // exporter queries it (docs/metrics.md#locally).
   const ae = await onDefaultPorts(tool, { port: AE_LOCAL_DEFAULTS.port }, ({ port }) => startAeSql(port === undefined ? {} : { port }));

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { DevBackends } from "./dev-backends";
 import { preferredLoopbackPort } from "./free-port";
+import { spawnGuarded } from "./guarded-spawn";
 
 /**
  * The scheduled metrics exporter beside a local scorer (`npm run dev`, `npm start`): its own `wrangler dev` on
@@ -45,11 +45,13 @@ export async function startLocalExporter(tool: string, backends: DevBackends): P
     CF_API_TOKEN: backends.ae.token,
   };
   writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}='${v}'`).join("\n") + "\n", { mode: 0o600 });
-  const child: ChildProcess = spawn(
+  // Guarded: it goes down with this process however that ends (a crash, a kill), never left holding its port.
+  const guarded = spawnGuarded(
     process.execPath,
     [WRANGLER, "dev", "--config", join(ROOT, "workers/metrics-exporter/wrangler.toml"), "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--test-scheduled", "--show-interactive-dev-session=false", "--inspector-port", "0"],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    { signal: "TERM", cwd: ROOT },
   );
+  const child = guarded.child;
   // Its lines, prefixed; the per-run report only when something went wrong (every minute is noise otherwise).
   const relay = (chunk: Buffer) => {
     for (const line of chunk.toString().split("\n")) {
@@ -70,11 +72,17 @@ export async function startLocalExporter(tool: string, backends: DevBackends): P
       return false;
     }
   };
-  for (let waited = 0; !(await trigger()); waited += 500) {
+  // Up once it answers anything: its first run may fail (the answer is then a 500), which the next minute retries.
+  const deadline = Date.now() + 90_000;
+  while (!(await fetch(url, { signal: AbortSignal.timeout(5_000) }).then(() => true, () => false))) {
     if (child.exitCode !== null) throw new Error(`${tool}: the metrics exporter's wrangler dev exited (${child.exitCode})`);
-    if (waited > 90_000) throw new Error(`${tool}: the metrics exporter did not answer on ${url} within 90 s`);
+    if (Date.now() > deadline) {
+      await guarded.stop();
+      throw new Error(`${tool}: the metrics exporter did not answer on ${url} within 90 s`);
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
+  if (!(await trigger())) console.warn(`${tool}: the metrics exporter's first run failed (see its lines above); it runs again every minute`);
   const timer = setInterval(() => void trigger(), PERIOD_MS);
   console.log(`${tool}: metrics exporter on ${url}, run every minute (npm run metrics:refresh runs it now)`);
   return {
@@ -82,11 +90,7 @@ export async function startLocalExporter(tool: string, backends: DevBackends): P
     trigger,
     stop: async () => {
       clearInterval(timer);
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGINT");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-      if (child.exitCode === null) child.kill("SIGKILL");
+      await Promise.race([guarded.stop(), new Promise((r) => setTimeout(r, 10_000))]);
     },
   };
 }

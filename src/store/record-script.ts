@@ -1,3 +1,16 @@
+/** Lua: the merchant of a member that is a JSON array starting with it (events, fraud marks). */
+export const MERCHANT_OF = `-- The merchant of a member: its first JSON token, a string literal ending at the first unescaped quote.
+local function merchantOf(m)
+  local from = 3
+  while true do
+    local q = string.find(m, '"', from, true)
+    local k = q - 1
+    while string.byte(m, k) == 92 do k = k - 1 end
+    if (q - 1 - k) % 2 == 0 then return string.sub(m, 2, q) end
+    from = q + 1
+  end
+end`;
+
 /**
  * The feature store's round trip, as Redis Lua scripts (each atomic, so parallel scores on one entity all count;
  * Upstash runs them via EVALSHA). RECORD_SCRIPT is the Redis form of `applyEvent` in src/features/state.ts — drop
@@ -29,17 +42,7 @@ local n, ne = tonumber(ARGV[1]), tonumber(ARGV[2])
 local retention, maxEvents, perMerchant = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local pendingTtl, metaTtl = tonumber(ARGV[6]), tonumber(ARGV[7])
 
--- The merchant of a member: its first JSON token, a string literal ending at the first unescaped quote.
-local function merchantOf(m)
-  local from = 3
-  while true do
-    local q = string.find(m, '"', from, true)
-    local k = q - 1
-    while string.byte(m, k) == 92 do k = k - 1 end
-    if (q - 1 - k) % 2 == 0 then return string.sub(m, 2, q) end
-    from = q + 1
-  end
-end
+${MERCHANT_OF}
 
 -- Per entity: the history in sorted-set order (entries {member, score, merchant}), members present, counts
 -- per merchant, first/last seen.

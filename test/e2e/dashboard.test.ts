@@ -132,14 +132,29 @@ describe("the dashboard page", () => {
     }
   });
 
-  it("refuses a key that is not one, and says so on the page", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${origin}/dashboard`);
-    await page.fill("#token", "sk_test_not_a_key_000000000000000000000");
-    await page.click("#auth button");
-    await page.waitForSelector("#status.error");
-    expect(await page.textContent("#status")).toContain("401");
-    await page.close();
+  it("refuses a key that is not one, or a checkout page's key, and says so on the page", async () => {
+    for (const [token, says] of [["sk_test_not_a_key_000000000000000000000", "401"], ["metrics_token_wrong_0000000000000000", "401"], ["pk_test_demo_00000000000000000000000000", "publishable key"]] as const) {
+      const page = await browser.newPage();
+      await page.goto(`${origin}/dashboard`);
+      await page.fill("#token", token);
+      await page.click("#auth button");
+      await page.waitForSelector("#status.error");
+      expect(await page.textContent("#status")).toContain(says);
+      await page.close();
+    }
+  });
+
+  it("serves the pages under a CSP that allows no inline or foreign script; the snapshot route takes the metrics token only", async () => {
+    for (const path of ["/dashboard", "/review"]) {
+      const res = await fetch(`${origin}${path}`);
+      await res.text();
+      expect(res.headers.get("content-security-policy")).toMatch(/script-src 'self';.*connect-src 'self'/);
+    }
+    for (const token of ["", DEMO_SECRET_KEY]) {
+      const res = await fetch(`${origin}/metrics/snapshot`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      await res.text();
+      expect(res.status).toBe(401);
+    }
   });
 });
 
@@ -152,7 +167,8 @@ describe("the review page", () => {
     const row = page.locator(`tr.case[data-id="${reviewId}"]`);
     await row.waitFor();
     await row.click();
-    await page.waitForFunction(`document.getElementById("case-title").textContent.includes(${JSON.stringify(reviewId)})`);
+    // Locators, not waitForFunction: the page's CSP (no 'unsafe-eval') refuses a predicate evaluated as a string.
+    await page.locator("#case-title", { hasText: reviewId }).waitFor();
     expect(await page.textContent("#case-facts")).toContain("card_fp_test_review");
     await page.fill("#note", "test card, confirmed by the e2e test");
     await page.click("#decline");

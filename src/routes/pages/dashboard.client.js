@@ -1,14 +1,17 @@
 // The dashboard page (GET /dashboard): the exporter's snapshot, drawn with uPlot. With the operator's METRICS_TOKEN
 // it reads GET /metrics/snapshot (every merchant, feature PSI, the alert backlog); with a secret key, GET /v1/stats
 // (that merchant's own figures). The snapshot holds the current windows only, so the time series are the
-// snapshots this page has seen, kept in sessionStorage: they fill as the exporter writes one a minute.
+// snapshots this page has seen: they fill as the exporter writes one a minute. The token and the series live in this
+// page's memory only — not in storage another page of the origin (/docs loads Swagger UI from a CDN) could read.
 (() => {
   "use strict";
   const REFRESH_MS = 15000;
   const HISTORY = 240;
   const $ = (id) => document.getElementById(id);
   const charts = {};
+  const histories = new Map();
   let timer;
+  let token;
 
   const pct = (x) => (x === null || x === undefined ? "–" : `${(100 * x).toFixed(2)} %`);
   const num = (x, d = 1) => (x === null || x === undefined ? "–" : Number(x).toFixed(d));
@@ -19,6 +22,7 @@
   }
 
   async function fetchView(token) {
+    if (token.startsWith("pk_")) throw new Error("a publishable key cannot read figures: enter a secret key (scope stats:read) or the METRICS_TOKEN");
     const operator = !token.startsWith("sk_");
     const res = await fetch(operator ? "/metrics/snapshot" : "/v1/stats", { headers: { authorization: `Bearer ${token}` } });
     if (res.status === 404) return { empty: "No metrics snapshot yet: the exporter writes one every minute (npm run metrics:refresh runs it now)." };
@@ -49,7 +53,7 @@
       ["p99", "latency p99 (ms)", num(s.latency_ms.p99)],
       ["score_mean", "mean score", num(s.score.mean, 4)],
       ["score_psi", "score PSI", num(s.score.psi, 3)],
-      ["model", "model", v.model.version],
+      ["model", "drift baseline (model card)", v.model.version],
     ];
     if (v.operator) items.push(["alert_backlog", "alerts waiting (spill)", v.backlog ? String(v.backlog.entries) : "–"], ["merchants", "merchants with figures", String(v.merchants)]);
     $("tiles").replaceChildren(
@@ -70,14 +74,14 @@
   }
 
   function history(v) {
-    const key = `dashboard-history:${v.operator ? "operator" : v.who}`;
-    const h = JSON.parse(sessionStorage.getItem(key) ?? "[]");
+    const key = v.operator ? "operator" : v.who;
+    if (!histories.has(key)) histories.set(key, []);
+    const h = histories.get(key);
     const t = Date.parse(v.generatedAt) / 1000;
     if (h.length === 0 || h[h.length - 1].t !== t) {
       const s = v.stats;
       h.push({ t, rate: s.request_rate_per_s, p50: s.latency_ms.p50, p95: s.latency_ms.p95, p99: s.latency_ms.p99, approve: s.decision_rates.approve, review: s.decision_rates.review, decline: s.decision_rates.decline });
       while (h.length > HISTORY) h.shift();
-      sessionStorage.setItem(key, JSON.stringify(h));
     }
     return h;
   }
@@ -137,7 +141,6 @@
   }
 
   async function refresh() {
-    const token = sessionStorage.getItem("fraud-token");
     if (!token) return;
     try {
       const v = await fetchView(token);
@@ -150,16 +153,12 @@
 
   $("auth").addEventListener("submit", (e) => {
     e.preventDefault();
-    const token = $("token").value.trim();
-    if (!token) return;
-    sessionStorage.setItem("fraud-token", token);
+    const typed = $("token").value.trim();
+    if (!typed) return;
+    token = typed;
     $("token").value = "";
     clearInterval(timer);
     void refresh();
     timer = setInterval(refresh, REFRESH_MS);
   });
-  if (sessionStorage.getItem("fraud-token")) {
-    void refresh();
-    timer = setInterval(refresh, REFRESH_MS);
-  }
 })();

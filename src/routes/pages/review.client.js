@@ -1,13 +1,15 @@
 // The analyst's review page (GET /review) over the review-queue API: GET /v1/reviews lists the open cases, GET
 // /v1/transactions/{id} and GET /v1/entities/card/{fingerprint} show one, POST /v1/reviews/{id} resolves it — which
-// also labels it `manual_review` (docs/feedback.md), so the decision feeds retraining and the network memory.
+// also labels it `manual_review` (docs/feedback.md), so the decision feeds retraining and the network memory. The
+// key lives in this page's memory only (see dashboard.client.js).
 (() => {
   "use strict";
   const $ = (id) => document.getElementById(id);
   let cursor;
   let current;
+  let secret;
 
-  const key = () => sessionStorage.getItem("fraud-review-key");
+  const key = () => secret;
   const api = async (path, init = {}) => {
     const res = await fetch(path, { ...init, headers: { authorization: `Bearer ${key()}`, "content-type": "application/json", ...init.headers } });
     const body = await res.json().catch(() => ({}));
@@ -118,9 +120,8 @@
     e.preventDefault();
     const k = $("key").value.trim();
     if (!k) return;
-    sessionStorage.setItem("fraud-review-key", k);
+    secret = k;
     $("key").value = "";
     void load();
   });
-  if (key()) void load();
 })();

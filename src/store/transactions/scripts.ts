@@ -1,3 +1,5 @@
+import { MERCHANT_OF } from "../record-script";
+
 /**
  * The transaction records' Lua scripts (layout.ts). Label precedence (precedence.ts states the same
  * rule for the memory store): a new label replaces the kept one when its source's authority is higher, or equal
@@ -144,17 +146,7 @@ export const MARK_SCRIPT = `#!lua flags=allow-key-locking
 local minRank, window, cutoff = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local perMerchant, maxMarks, who = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 
--- The merchant of a member: its first JSON token (as the record script reads an event's).
-local function merchantOf(m)
-  local from = 3
-  while true do
-    local q = string.find(m, '"', from, true)
-    local k = q - 1
-    while string.byte(m, k) == 92 do k = k - 1 end
-    if (q - 1 - k) % 2 == 0 then return string.sub(m, 2, q) end
-    from = q + 1
-  end
-end
+${MERCHANT_OF}
 
 local function capped(key)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', cutoff)

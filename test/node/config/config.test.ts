@@ -31,6 +31,13 @@ describe("configuration", () => {
     expect(parseConfig(ConfigSchema, {}).BACKENDS).toBe("upstash");
   });
 
+  it("ANALYTICS_FORWARD_URL: a loopback address only (the local AE stand-in), and never in production", () => {
+    const local = "http://127.0.0.1:8077/__points";
+    expect(parseConfig(ConfigSchema, { ANALYTICS_FORWARD_URL: local }).ANALYTICS_FORWARD_URL).toBe(local);
+    expect(() => parseConfig(ConfigSchema, { ANALYTICS_FORWARD_URL: "https://collector.example.com/__points" })).toThrow(new ConfigError(["ANALYTICS_FORWARD_URL"]));
+    expect(() => parseConfig(ConfigSchema, { ENVIRONMENT: "production", ANALYTICS_FORWARD_URL: local })).toThrow(new ConfigError(["ANALYTICS_FORWARD_URL"]));
+  });
+
   it("the registry's ADMIN_TOKEN may not be the METRICS_TOKEN", () => {
     const token = "same_token_for_both_0123456789";
     expect(() => parseConfig(ConfigSchema, { ADMIN_TOKEN: token, METRICS_TOKEN: token })).toThrow(new ConfigError(["ADMIN_TOKEN"]));

@@ -42,6 +42,13 @@ export const SnapshotSchema = z.object({
   /** The busiest merchants of the traffic window (at most the exporter's MAX_MERCHANTS). */
   merchants: z.record(z.string(), StatsSchema),
   features: z.record(z.string(), z.object({ samples: z.number(), psi: z.number().nullable() })),
+  /** Which model versions decided in the drift window, in which role (live, challenger, a pin, fallback). */
+  models: z.array(z.object({ version: z.string(), role: z.string(), decisions: z.number(), mean_score: z.number().nullable() })).optional(),
+  /**
+   * The shadow comparison: per shadow version, the decisions it also scored after the answer in the drift window,
+   * its mean score and the mean score of the models that decided the same rows (docs/models.md).
+   */
+  shadows: z.array(z.object({ version: z.string(), samples: z.number(), mean_score: z.number().nullable(), decided_mean_score: z.number().nullable() })).optional(),
   alerts: z.object({
     spill_backlog: z.number(),
     oldest_spilled_at: z.string().nullable(),

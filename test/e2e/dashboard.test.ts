@@ -111,6 +111,9 @@ describe("the dashboard page", () => {
     expect(await tile(page, "requests")).toBe("25");
     expect(await tile(page, "review_rate")).toBe(pct(snapshot.global.decision_rates.review));
     expect(await tile(page, "p50")).toBe(snapshot.global.latency_ms.p50!.toFixed(1));
+    // The routing as the traffic saw it: the bundled model decided every row, as live.
+    expect(await page.textContent("#models")).toContain("live");
+    expect(await page.locator("#models tr").first().locator("td").nth(2).textContent()).toBe("25");
     for (const chart of ["chart-rate", "chart-latency", "chart-decisions", "chart-scores", "chart-psi"]) {
       expect(Number(await page.getAttribute(`#${chart}`, "data-points")), chart).toBeGreaterThan(0);
       expect(await page.locator(`#${chart} canvas`).count(), chart).toBe(1);
@@ -127,6 +130,7 @@ describe("the dashboard page", () => {
       expect(await tile(page, "approve_rate")).toBe(pct(stats.decision_rates.approve));
       expect(await tile(page, "review_rate")).toBe(pct(stats.decision_rates.review));
       expect(await page.locator('[data-stat="alert_backlog"]').count()).toBe(0);
+      expect(await page.locator("#models-panel").isHidden()).toBe(true);
       expect(Number(await page.getAttribute("#chart-scores", "data-points"))).toBeGreaterThan(0);
       await page.close();
     }

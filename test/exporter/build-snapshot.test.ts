@@ -29,11 +29,40 @@ function results(over: Partial<QueryResults> = {}): QueryResults {
     ],
     scoreMerchants: [{ merchant: "m_b", bin: bins - 1, n: 10, score_sum: 9.5 }],
     features: {},
+    models: [],
+    shadows: [],
     ...over,
   };
 }
 
 describe("buildSnapshot", () => {
+  it("reports the deciding models by role, and each shadow against the models that decided the same rows", () => {
+    const s = buildSnapshot({
+      now: Date.parse("2026-11-21T10:00:00Z"),
+      windows: { trafficMinutes: 5, driftMinutes: 60 },
+      card,
+      results: results({
+        models: [
+          { version: "1.0.0+live", role: "live", n: 90, score_sum: 9 },
+          { version: "1.0.0+chal", role: "challenger", n: 10, score_sum: 2 },
+        ],
+        // The same shadow in slot 1 for some rows and slot 2 for others: one entry.
+        shadows: [
+          { version: "1.0.0+shadow", n: 60, shadow_sum: 12, score_sum: 6 },
+          { version: "1.0.0+shadow", n: 20, shadow_sum: 4, score_sum: 2 },
+        ],
+      }),
+      alerts,
+      source,
+    });
+    expect(SnapshotSchema.parse(s)).toEqual(s);
+    expect(s.models).toEqual([
+      { version: "1.0.0+live", role: "live", decisions: 90, mean_score: 0.1 },
+      { version: "1.0.0+chal", role: "challenger", decisions: 10, mean_score: 0.2 },
+    ]);
+    expect(s.shadows).toEqual([{ version: "1.0.0+shadow", samples: 80, mean_score: 0.2, decided_mean_score: 0.1 }]);
+  });
+
   it("turns query rows into a valid snapshot with global and per-merchant figures", () => {
     const s = buildSnapshot({ now: Date.parse("2026-11-21T10:00:00Z"), windows: { trafficMinutes: 5, driftMinutes: 60 }, card, results: results(), alerts, source });
     expect(SnapshotSchema.parse(s)).toEqual(s);

@@ -34,7 +34,7 @@
     if (operator) {
       if (!body.snapshot) return { empty: "No metrics snapshot yet: the exporter writes one every minute (npm run metrics:refresh runs it now)." };
       const s = body.snapshot;
-      return { operator, who: "all merchants", generatedAt: s.generated_at, windows: s.windows, model: s.model, stats: s.global, features: s.features, backlog: body.backlog, merchants: Object.keys(s.merchants).length };
+      return { operator, who: "all merchants", generatedAt: s.generated_at, windows: s.windows, model: s.model, stats: s.global, features: s.features, backlog: body.backlog, merchants: Object.keys(s.merchants).length, models: s.models ?? [], shadows: s.shadows ?? [] };
     }
     return { operator, who: body.merchant, generatedAt: body.generated_at, windows: body.windows, model: body.model, stats: body.stats };
   }
@@ -110,8 +110,25 @@
   };
   const bars = (label, fill) => ({ label, fill, stroke: fill, paths: uPlot.paths.bars({ size: [0.8, 60] }), points: { show: false } });
 
+  /** The routing as the traffic saw it: who decided, and what each shadow scored of the same rows. */
+  function models(v) {
+    $("models-panel").hidden = !v.operator;
+    if (!v.operator) return;
+    const row = (cells) => {
+      const tr = document.createElement("tr");
+      for (const c of cells) tr.append(Object.assign(document.createElement("td"), { textContent: c }));
+      return tr;
+    };
+    $("models").replaceChildren(
+      ...v.models.map((m) => row([m.version, m.role, String(m.decisions), num(m.mean_score, 4), ""])),
+      ...v.shadows.map((sh) => row([sh.version, "shadow", String(sh.samples), num(sh.mean_score, 4), num(sh.decided_mean_score, 4)])),
+    );
+    if (v.models.length + v.shadows.length === 0) $("models").append(row(["no scored traffic in the window", "", "", "", ""]));
+  }
+
   function render(v) {
     tiles(v);
+    models(v);
     const h = history(v);
     const col = (k) => h.map((p) => p[k]);
     const time = { x: { time: true, auto: false, range: span(col("t")) } };

@@ -33,6 +33,15 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
         return [name, { samples: sum(counts), psi: psi(baseline.proportions, counts) }];
       }),
     ),
+    models: r.models
+      .map((m) => ({ version: m.version, role: m.role || "live", decisions: m.n, mean_score: m.n > 0 ? m.score_sum / m.n : null }))
+      .sort((a, b) => b.decisions - a.decisions),
+    // A version may sit in either slot (the routing lists shadows in order): one entry per version.
+    shadows: [...new Set(r.shadows.map((x) => x.version))].map((version) => {
+      const rows = r.shadows.filter((x) => x.version === version);
+      const n = sum(rows.map((x) => x.n));
+      return { version, samples: n, mean_score: n > 0 ? sum(rows.map((x) => x.shadow_sum)) / n : null, decided_mean_score: n > 0 ? sum(rows.map((x) => x.score_sum)) / n : null };
+    }),
     alerts: input.alerts,
     source: input.source,
   };

@@ -61,10 +61,31 @@ export function featureQuery(dataset: string, minutes: number, feature: string, 
   );
 }
 
+/** Decisions per model version and role (the routing: live, challenger, pins, fallback). */
+export function modelsQuery(dataset: string, minutes: number): string {
+  return (
+    `SELECT ${column("model_version")} AS version, ${column("model_role")} AS role, ${COUNT} AS n, ` +
+    `SUM(_sample_interval * ${column("weight")} * ${column("score")}) AS score_sum ` +
+    `FROM ${dataset} WHERE ${window(minutes)} AND ${scored} GROUP BY version, role`
+  );
+}
+
+/** Per version in shadow slot `slot` (1 or 2): the rows it scored, its score sum and the deciding models' score sum. */
+export function shadowQuery(dataset: string, minutes: number, slot: 1 | 2): string {
+  const version = column(`shadow${slot}_version`);
+  return (
+    `SELECT ${version} AS version, ${COUNT} AS n, SUM(_sample_interval * ${column("weight")} * ${column(`shadow${slot}_score`)}) AS shadow_sum, ` +
+    `SUM(_sample_interval * ${column("weight")} * ${column("score")}) AS score_sum ` +
+    `FROM ${dataset} WHERE ${window(minutes)} AND ${scored} AND ${version} != '' GROUP BY version`
+  );
+}
+
 const num = z.coerce.number();
 export const MerchantRow = z.object({ merchant: z.string(), n: num });
 export const TrafficRow = z.object({ decision: z.string(), n: num, amount_usd: num });
 export const BinRow = z.object({ bin: z.coerce.number().int(), n: num });
+export const ModelRow = z.object({ version: z.string(), role: z.string(), n: num, score_sum: num });
+export const ShadowRow = z.object({ version: z.string(), n: num, shadow_sum: num, score_sum: num });
 export const ScoreBinRow = BinRow.extend({ score_sum: num });
 const withMerchant = <T extends z.ZodRawShape>(s: z.ZodObject<T>) => s.extend({ merchant: z.string() });
 export const MerchantTrafficRow = withMerchant(TrafficRow);
@@ -83,6 +104,8 @@ export interface QueryResults {
   scoreGlobal: ScoreBinRow[];
   scoreMerchants: z.infer<typeof MerchantScoreBinRow>[];
   features: Record<string, BinRow[]>;
+  models: z.infer<typeof ModelRow>[];
+  shadows: z.infer<typeof ShadowRow>[];
 }
 
 export interface QuerySource {
@@ -114,7 +137,7 @@ export async function runQueries(client: AeSqlClient, dataset: string, card: Mod
   const featureNames = KEY_FEATURES.filter((f) => card.baselines.features[f]);
   const none = Promise.resolve([]);
   const featureRows = Promise.all(featureNames.map((f) => run(featureQuery(dataset, w.driftMinutes, f, card.baselines.features[f]!.edges), BinRow)));
-  const [trafficGlobal, trafficMerchants, latencyGlobal, latencyMerchants, scoreGlobal, scoreMerchants, features] = await Promise.all([
+  const [trafficGlobal, trafficMerchants, latencyGlobal, latencyMerchants, scoreGlobal, scoreMerchants, features, models, shadow1, shadow2] = await Promise.all([
     run(trafficQuery(dataset, w.trafficMinutes), TrafficRow),
     perMerchant ? run(trafficQuery(dataset, w.trafficMinutes, top), MerchantTrafficRow) : none,
     run(latencyQuery(dataset, w.trafficMinutes), BinRow),
@@ -122,6 +145,9 @@ export async function runQueries(client: AeSqlClient, dataset: string, card: Mod
     run(scoreQuery(dataset, w.driftMinutes, card), ScoreBinRow),
     perMerchant ? run(scoreQuery(dataset, w.driftMinutes, card, top), MerchantScoreBinRow) : none,
     featureRows,
+    run(modelsQuery(dataset, w.driftMinutes), ModelRow),
+    run(shadowQuery(dataset, w.driftMinutes, 1), ShadowRow),
+    run(shadowQuery(dataset, w.driftMinutes, 2), ShadowRow),
   ]);
   source.ms = Math.round(performance.now() - started);
   return {
@@ -133,6 +159,8 @@ export async function runQueries(client: AeSqlClient, dataset: string, card: Mod
       scoreGlobal,
       scoreMerchants,
       features: Object.fromEntries(featureNames.map((f, i) => [f, features[i]!])),
+      models,
+      shadows: [...shadow1, ...shadow2],
     },
     source,
   };

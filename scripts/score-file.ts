@@ -25,6 +25,7 @@ import { createReadStream, createWriteStream, existsSync, readFileSync, renameSy
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { isMain, runMain } from "./cli";
+import { csvField } from "./data/format";
 import { targetOf } from "./local-target";
 
 export interface ScoreFileOptions {
@@ -73,11 +74,6 @@ export function parseCsvLine(line: string): string[] {
   return out;
 }
 
-const csvField = (v: string | number | undefined) => {
-  if (v === undefined) return "";
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
 
 /** A generator-CSV row as the API's transaction: empty cells are absent, numbers are numbers. */
 export function transactionFromCsv(row: Record<string, string>): Record<string, unknown> {

@@ -35,10 +35,11 @@ const CSV_COLUMNS: readonly [string, (r: StreamRecord) => string | number | unde
 
 export const CSV_HEADER = `${CSV_COLUMNS.map(([name]) => name).join(",")}\n`;
 
-const csvField = (v: string | number | undefined) => {
+/** One CSV field: quoted when it holds a quote, comma or line break. */
+export const csvField = (v: string | number | undefined) => {
   if (v === undefined) return "";
   const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
 export const toCsvLine = (r: StreamRecord): string => `${CSV_COLUMNS.map(([, get]) => csvField(get(r))).join(",")}\n`;

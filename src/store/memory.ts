@@ -103,7 +103,9 @@ export class MemoryFeatureStore implements FeatureStore {
       if (id === undefined) continue;
       const before = this.read(kind, id, now);
       states[kind] = before;
-      this.remember(this.entities, key(kind, id), { state: applyEvent(before, event), eventsExpireAt: now + RETENTION_MS, metaExpireAt: now + META_TTL_S * 1000 });
+      // The marks live in `marks` (their own expiry), as in their own Redis key: the entry keeps the events alone.
+      const { confirmed: _marks, ...events } = before;
+      this.remember(this.entities, key(kind, id), { state: applyEvent(events, event), eventsExpireAt: now + RETENTION_MS, metaExpireAt: now + META_TTL_S * 1000 });
     }
     return { kind: "recorded", states };
   }

@@ -1,7 +1,7 @@
 import { raiseAlerts } from "../alerts/raise";
 import { recordRun } from "../analytics/record";
 import type { ScoreRun } from "../schemas/outcome";
-import type { StoreItem } from "../store/interface";
+import type { ScriptCall, StoreItem } from "../store/interface";
 import type { PipelineDeps } from "./deps";
 import type { ShadowScore } from "./shadows";
 import type { ObservationLog } from "../analytics/observations";
@@ -101,16 +101,25 @@ export function afterResponse(
   }
   const fresh = run.outcomes.flatMap((o, i) => (o.kind === "scored" ? [{ item: items[i]!, response: o.result, features: o.features }] : []));
   if (fresh.length === 0) return;
-  const merchant = fresh[0]!.item.input.tx.merchant.id;
-  const records = deps.transactions.kind === "not_configured" ? [] : fresh.map(({ item, response, features }) => transactionRecord(item, response, features));
   // Without the store's round trip nothing was reserved: there is nowhere to keep the answer.
   const saving = !run.degraded.includes("features");
+  const byMerchant = new Map<string, TransactionRecord[]>();
+  if (deps.transactions.kind !== "not_configured") {
+    for (const { item, response, features } of fresh) {
+      const merchant = item.input.tx.merchant.id;
+      const records = byMerchant.get(merchant) ?? [];
+      records.push(transactionRecord(item, response, features));
+      byMerchant.set(merchant, records);
+    }
+  }
   // Over one Redis, the records ride the stored answers' request: one round trip after the answer, not two.
-  const ride = saving && records.length > 0 && deps.store.kind === "redis" ? deps.transactions.rememberCalls?.(merchant, records) : undefined;
-  if (records.length > 0 && !ride) {
-    waitUntil(deps.transactions.remember(merchant, records).catch((e: unknown) => console.error("transaction records: keeping them failed:", e instanceof Error ? e.name : typeof e)));
+  const ride: ScriptCall[] = [];
+  for (const [merchant, records] of byMerchant) {
+    const calls = saving && deps.store.kind === "redis" ? deps.transactions.rememberCalls?.(merchant, records) : undefined;
+    if (calls) ride.push(...calls);
+    else waitUntil(deps.transactions.remember(merchant, records).catch((e: unknown) => console.error("transaction records: keeping them failed:", e instanceof Error ? e.name : typeof e)));
   }
   if (!saving) return;
   // The error's name only: Upstash errors quote the command, i.e. the transactions and their answers.
-  waitUntil(deps.store.saveResponses(fresh, ride).catch((e: unknown) => console.error("idempotency: saving responses failed:", e instanceof Error ? e.name : typeof e)));
+  waitUntil(deps.store.saveResponses(fresh, ride.length > 0 ? ride : undefined).catch((e: unknown) => console.error("idempotency: saving responses failed:", e instanceof Error ? e.name : typeof e)));
 }

@@ -17,11 +17,11 @@ import { scoreByModel } from "./score-by-model";
 import { scoreShadows, type ShadowScore } from "./shadows";
 
 /**
- * THE path of a decision — every entry point (POST /v1/score, /v1/score/batch, and later a stream consumer or a
- * backfill) hands its validated, authenticated items here and translates the outcomes back. Top to bottom:
+ * THE path of a decision — every entry point (POST /v1/score, /v1/score/batch, the stream consumer in src/stream,
+ * and later a backfill) hands its validated, authenticated items here and translates the outcomes back. Top to bottom:
  *   1. the bundled model loaded (once per isolate; a 503 when it cannot be — nothing honest to answer without it);
  *   2. read-and-update behavioural state: ONE store round trip for all items (degrades to neutral behaviour),
- *      which also brings what the merchant's lists hold for the items' values (src/policy) and the model
+ *      which also brings what each merchant's lists hold for its items' values (src/policy) and the model
  *      routing's stamp (docs/models.md);
  *   3. route each item to the model that decides it — pin, challenger share, live (models.ts);
  *   4. build each fresh item's feature row (src/features: the definition training uses), run each model once for
@@ -46,16 +46,18 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
   // Without even the bundled model there is nothing honest to answer: a 503 before anything is recorded.
   await loadModel(() => deps.models.fallback());
   const degraded: Degradation[] = [];
-  const merchant = oneMerchant(items);
   const probes = items.map((item) => listProbes(item.input.tx, item.input.edge, item.source === "secret"));
-  const query: PolicyQuery | undefined =
-    merchant === undefined || deps.store.kind === "not_configured"
-      ? undefined
-      : { merchant, knownVersion: deps.policyViews.known(merchant), fieldsPerItem: probes.map((p) => p.map((x) => x.field)) };
+  // One policy query per merchant among the items (a stream's batch holds several merchants' records).
+  const merchants = merchantsOf(items);
+  const queries: PolicyQuery[] =
+    deps.store.kind === "not_configured"
+      ? []
+      : [...merchants].map(([merchant, at]) => ({ merchant, knownVersion: deps.policyViews.known(merchant), fieldsPerItem: at.map((i) => probes[i]!.map((x) => x.field)) }));
   const routingQuery = deps.store.kind === "not_configured" ? undefined : { known: deps.routing.known() };
-  const { records, policy, routing: routingReply, failed } = await recordAndLookup(items, query, routingQuery, deps, degraded);
-  const view = policyView(merchant, query, policy, deps, degraded);
-  const found = entriesOf(policy);
+  const { records, policies, routing: routingReply, failed } = await recordAndLookup(items, queries, routingQuery, deps, degraded);
+  const views = new Map<string, { view: PolicyView | undefined; found: (field: string) => ListEntry | undefined }>();
+  queries.forEach((q, n) => views.set(q.merchant, { view: policyView(q.merchant, policies?.[n], deps, degraded), found: entriesOf(policies?.[n]) }));
+  const noPolicy = { view: undefined, found: entriesOf(undefined) };
   const routing = routingOf(routingReply, deps, opts.waitUntil);
 
   const fresh = items.flatMap((_item, i) => (records[i]!.kind === "recorded" ? [i] : []));
@@ -81,6 +83,7 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
     const item = items[i]!;
     const { model, role } = chosen[r]!;
     const trusted = item.source === "secret";
+    const { view, found } = views.get(item.input.tx.merchant.id) ?? noPolicy;
     const { ip } = networkOf(item.input.tx, item.input.edge, trusted);
     const outcome = withTestCard(
       decideWithPolicy(
@@ -155,15 +158,15 @@ function routingOf(reply: RoutingReply | undefined, deps: PipelineDeps, waitUnti
  */
 async function recordAndLookup(
   items: readonly StoreItem[],
-  query: PolicyQuery | undefined,
+  queries: readonly PolicyQuery[],
   routing: RoutingQuery | undefined,
   deps: PipelineDeps,
   degraded: Degradation[],
-): Promise<{ records: RecordOutcome[]; policy?: PolicyReply; routing?: RoutingReply; failed: boolean }> {
+): Promise<{ records: RecordOutcome[]; policies?: PolicyReply[]; routing?: RoutingReply; failed: boolean }> {
   let failed = false;
   try {
-    const reply = await deps.store.recordAndLookup([...items], query, routing);
-    return { records: reply.outcomes, ...(reply.policy && { policy: reply.policy }), ...(reply.routing && { routing: reply.routing }), failed };
+    const reply = await deps.store.recordAndLookup([...items], queries, routing);
+    return { records: reply.outcomes, ...(reply.policies && { policies: reply.policies }), ...(reply.routing && { routing: reply.routing }), failed };
   } catch (e) {
     // A deployment without a store chose to score without behaviour: not an outage to count or log.
     if (!(e instanceof NotConfiguredError)) {
@@ -177,11 +180,16 @@ async function recordAndLookup(
   return { records: items.map(() => ({ kind: "recorded", states: {} })), failed };
 }
 
-/** The merchant of a run's items: one per run (an entry point with several merchants' items runs each apart). */
-function oneMerchant(items: readonly StoreItem[]): string | undefined {
-  const merchant = items[0]?.input.tx.merchant.id;
-  if (items.some((i) => i.input.tx.merchant.id !== merchant)) throw new Error("runDecisions takes the items of one merchant");
-  return merchant;
+/** The positions of each merchant's items, in order of first appearance. */
+function merchantsOf(items: readonly StoreItem[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const m = item.input.tx.merchant.id;
+    const at = out.get(m);
+    if (at) at.push(i);
+    else out.set(m, [i]);
+  });
+  return out;
 }
 
 /**
@@ -189,10 +197,9 @@ function oneMerchant(items: readonly StoreItem[]): string | undefined {
  * trip failed — the last view this isolate held, flagged `policy`: its ranges and thresholds still apply, its
  * per-value entries could not be read.
  */
-function policyView(merchant: string | undefined, query: PolicyQuery | undefined, reply: PolicyReply | undefined, deps: PipelineDeps, degraded: Degradation[]): PolicyView | undefined {
-  if (merchant === undefined || query === undefined) return undefined;
+function policyView(merchant: string, reply: PolicyReply | undefined, deps: PipelineDeps, degraded: Degradation[]): PolicyView | undefined {
   if (reply) return deps.policyViews.update(merchant, reply);
-  degraded.push("policy");
+  if (!degraded.includes("policy")) degraded.push("policy");
   return deps.policyViews.last(merchant);
 }
 

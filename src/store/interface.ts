@@ -40,8 +40,8 @@ export interface StoreItem {
 /** A record call's answer: per item its outcome, and what the merchant's policy says of the items' values. */
 export interface RecordReply {
   outcomes: RecordOutcome[];
-  /** Present when a policy query was sent. */
-  policy?: PolicyReply;
+  /** One per policy query sent, in the queries' order (a call's items may be several merchants'). */
+  policies?: PolicyReply[];
   /** Present when a routing query was sent: the model routing's stamp (src/store/routing). */
   routing?: RoutingReply;
 }
@@ -49,10 +49,10 @@ export interface RecordReply {
 export interface FeatureStore {
   readonly kind: "redis" | "memory" | "not_configured";
   /**
-   * The score's one round trip: records the items and, in the same call, looks their values up in the policy and
-   * reads the model routing's stamp.
+   * The score's one round trip: records the items and, in the same call, looks their values up in their merchants'
+   * policies (one query per merchant) and reads the model routing's stamp.
    */
-  recordAndLookup(items: StoreItem[], policy: PolicyQuery | undefined, routing?: RoutingQuery): Promise<RecordReply>;
+  recordAndLookup(items: StoreItem[], policies: readonly PolicyQuery[], routing?: RoutingQuery): Promise<RecordReply>;
   /** `recordAndLookup` without a policy lookup. */
   recordAndLoad(items: StoreItem[]): Promise<RecordOutcome[]>;
   /**

@@ -81,9 +81,9 @@ export class MemoryFeatureStore implements FeatureStore {
     return items.map((item) => this.recordOne(item));
   }
 
-  async recordAndLookup(items: StoreItem[], query: PolicyQuery | undefined, routing?: RoutingQuery): Promise<RecordReply> {
+  async recordAndLookup(items: StoreItem[], policies: readonly PolicyQuery[], routing?: RoutingQuery): Promise<RecordReply> {
     const outcomes = items.map((item) => this.recordOne(item));
-    return { outcomes, ...(query && { policy: this.policy.lookup(query) }), ...(routing && { routing: this.routing.lookup(routing) }) };
+    return { outcomes, ...(policies.length > 0 && { policies: policies.map((q) => this.policy.lookup(q)) }), ...(routing && { routing: this.routing.lookup(routing) }) };
   }
 
   private recordOne(item: StoreItem): RecordOutcome {

@@ -156,26 +156,30 @@ export class RedisFeatureStore implements FeatureStore {
   }
 
   async recordAndLoad(items: StoreItem[]): Promise<RecordOutcome[]> {
-    return (await this.recordAndLookup(items, undefined)).outcomes;
+    return (await this.recordAndLookup(items, [])).outcomes;
   }
 
-  async recordAndLookup(items: StoreItem[], query: PolicyQuery | undefined, routing?: RoutingQuery): Promise<RecordReply> {
+  async recordAndLookup(items: StoreItem[], policies: readonly PolicyQuery[], routing?: RoutingQuery): Promise<RecordReply> {
     if (items.length === 0) return { outcomes: [] };
     const chunks = chunk(items);
     const calls = chunks.map(callFor);
-    if (!query && !routing && calls.length === 1) return { outcomes: rebuild(chunks[0]!, calls[0]!.refs, await this.script.exec(calls[0]!.keys, calls[0]!.args)) };
+    if (policies.length === 0 && !routing && calls.length === 1) return { outcomes: rebuild(chunks[0]!, calls[0]!.refs, await this.script.exec(calls[0]!.keys, calls[0]!.args)) };
     // One HTTP request: the record calls, then — scripts of their own, read-only, so a merchant's scores share its
-    // policy keys (and every score the routing key) instead of queueing on them — one policy lookup per call's
-    // items (a Lua call takes a bounded number of arguments), the first also bringing the ranges, rules and
-    // thresholds if the version moved; then the model routing's stamp (and document, if it moved).
-    const lookups = query ? lookupsFor(chunks, query) : [];
-    const reads: Read[] = [...lookups, ...(routing ? [{ routing: true as const, keys: [ROUTING_KEY], args: [routing.known === undefined ? "-" : String(routing.known)] }] : [])];
+    // policy keys (and every score the routing key) instead of queueing on them — each merchant's policy lookups
+    // (a Lua call takes a bounded number of arguments, so one per ITEMS_PER_CALL of its items), the first of each
+    // also bringing the ranges, rules and thresholds if the version moved; then the model routing's stamp (and
+    // document, if it moved).
+    const lookups = policies.map(lookupsFor);
+    const flat = lookups.flat();
+    const reads: Read[] = [...flat, ...(routing ? [{ routing: true as const, keys: [ROUTING_KEY], args: [routing.known === undefined ? "-" : String(routing.known)] }] : [])];
     const replies = await this.pipelined(calls, reads);
     const outcomes = chunks.flatMap((items, c) => rebuild(items, calls[c]!.refs, replies.records[c]!));
+    let at = 0;
+    const policyReplies = lookups.map((ls) => policyReply(ls, replies.reads.slice(at, (at += ls.length)) as RawPolicy[]));
     return {
       outcomes,
-      ...(query && { policy: policyReply(lookups, replies.reads.slice(0, lookups.length) as RawPolicy[]) }),
-      ...(routing && replies.reads[lookups.length] !== null && { routing: routingReply(replies.reads[lookups.length] as RawRouting) }),
+      ...(policies.length > 0 && { policies: policyReplies }),
+      ...(routing && replies.reads[flat.length] !== null && { routing: routingReply(replies.reads[flat.length] as RawRouting) }),
     };
   }
 
@@ -286,15 +290,15 @@ interface Lookup {
   args: string[];
 }
 
-/** One lookup per record call, for that call's items' fields; only the first asks for what changed. */
-function lookupsFor(chunks: StoreItem[][], query: PolicyQuery): Lookup[] {
+/** A merchant's lookups: one per ITEMS_PER_CALL of its items, for their fields; only the first asks for what changed. */
+function lookupsFor(query: PolicyQuery): Lookup[] {
   const keys = policyLookupKeys(query.merchant);
-  let at = 0;
-  return chunks.map((c, i) => {
-    const fields = [...new Set(query.fieldsPerItem.slice(at, at + c.length).flat())];
-    at += c.length;
-    return { keys, args: [i === 0 ? String(query.knownVersion ?? "") : "-", ...fields] };
-  });
+  const out: Lookup[] = [];
+  for (let at = 0; at === 0 || at < query.fieldsPerItem.length; at += ITEMS_PER_CALL) {
+    const fields = [...new Set(query.fieldsPerItem.slice(at, at + ITEMS_PER_CALL).flat())];
+    out.push({ keys, args: [at === 0 ? String(query.knownVersion ?? "") : "-", ...fields] });
+  }
+  return out;
 }
 
 /** A read-only script call of the pipeline: a policy lookup, or the routing's stamp. */

@@ -60,23 +60,23 @@ describe.each(["redis", "memory"] as const)("%s policy", (kind) => {
     // 250 items: three script calls in one pipeline; the hit is in the first call's items and in the last's.
     const items = Array.from({ length: 250 }, (_, i) => item(merchant, i === 240 ? 3 : i));
     const fieldsPerItem = items.map((it) => [`card_fingerprint:${it.input.tx.card.fingerprint}`]);
-    const first = await store.recordAndLookup(items, { merchant, knownVersion: undefined, fieldsPerItem });
+    const first = await store.recordAndLookup(items, [{ merchant, knownVersion: undefined, fieldsPerItem }]);
     expect(first.outcomes.every((o) => o.kind === "recorded")).toBe(true);
-    expect(first.policy?.version).toBe(4);
-    expect(Object.keys(first.policy!.hits)).toEqual(["card_fingerprint:card_fp_c3"]);
-    expect(JSON.parse(first.policy!.hits["card_fingerprint:card_fp_c3"]!)).toEqual(replaced);
-    expect(first.policy?.doc?.ranges.map((r) => JSON.parse(r))).toEqual([range]);
-    expect(JSON.parse(first.policy!.doc!.thresholds!)).toEqual({ review: 0.1, decline: 0.2 });
+    expect(first.policies?.[0]?.version).toBe(4);
+    expect(Object.keys(first.policies![0]!.hits)).toEqual(["card_fingerprint:card_fp_c3"]);
+    expect(JSON.parse(first.policies![0]!.hits["card_fingerprint:card_fp_c3"]!)).toEqual(replaced);
+    expect(first.policies?.[0]?.doc?.ranges.map((r) => JSON.parse(r))).toEqual([range]);
+    expect(JSON.parse(first.policies![0]!.doc!.thresholds!)).toEqual({ review: 0.1, decline: 0.2 });
 
     // The version held: the ranges and thresholds are not sent again.
-    const again = await store.recordAndLookup([item(merchant, 1000)], { merchant, knownVersion: 4, fieldsPerItem: [["card_fingerprint:card_fp_c1000"]] });
-    expect(again.policy).toEqual({ version: 4, hits: {} });
+    const again = await store.recordAndLookup([item(merchant, 1000)], [{ merchant, knownVersion: 4, fieldsPerItem: [["card_fingerprint:card_fp_c1000"]] }]);
+    expect(again.policies?.[0]).toEqual({ version: 4, hits: {} });
 
     const removed = await policy.deleteEntry(merchant, range.id, { at: "2026-12-01T00:00:00.000Z", actor: "key_0000000000000000", action: "list_entry.delete" });
     expect(removed).toEqual({ version: 5, removed: range });
     expect(await policy.deleteEntry(merchant, range.id, { at: "2026-12-01T00:00:00.000Z", actor: "key_0000000000000000", action: "list_entry.delete" })).toEqual({ version: 5 });
-    const after = await store.recordAndLookup([item(merchant, 1001)], { merchant, knownVersion: 4, fieldsPerItem: [[]] });
-    expect(after.policy?.doc?.ranges).toEqual([]);
+    const after = await store.recordAndLookup([item(merchant, 1001)], [{ merchant, knownVersion: 4, fieldsPerItem: [[]] }]);
+    expect(after.policies?.[0]?.doc?.ranges).toEqual([]);
     expect(await policy.getEntry(merchant, blockCard.id)).toEqual(replaced);
     expect(await policy.getEntry(merchant, range.id)).toBeUndefined();
   });

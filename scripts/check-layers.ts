@@ -20,7 +20,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["scoring", "policy", "alerts", "analytics", "auth", "feedback"],
   ["pipeline"],
   ["http"],
-  ["routes"],
+  ["routes", "stream"],
   ["app", "shared", "index"],
 ];
 

@@ -28,6 +28,7 @@ import { registerModel } from "./routes/model";
 import { registerPolicy } from "./routes/policy";
 import { registerAdminModels } from "./routes/admin/models";
 import { registerAdminRouting } from "./routes/admin/routing";
+import { registerAdminStream } from "./routes/admin/stream";
 import { registerRoot } from "./routes/root";
 import { registerScore, scoreRoute } from "./routes/score";
 import { registerScoreBatch } from "./routes/score-batch";
@@ -106,6 +107,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerPolicy(app);
   registerFeedbackRoutes(app);
   registerAdminRouting(app);
+  registerAdminStream(app);
   registerAdminModels(app);
   registerEntity(app);
   registerMetrics(app);

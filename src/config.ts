@@ -54,6 +54,23 @@ export const ConfigSchema = z.object({
   ALERT_PUBLISHABLE_PER_MINUTE: count(60),
   /** How long the sink gets (retries included) before an alert is spilled to Redis for the scheduled replay. */
   ALERT_BUDGET_MS: ms(15_000),
+  /**
+   * Stream scoring (docs/streams.md): the scheduled handler reads this topic over the alerts' Kafka REST endpoint,
+   * scores each record through the pipeline, produces the answers to STREAM_RESULTS_TOPIC and the records it cannot
+   * score to STREAM_DLQ_TOPIC, then commits. Unset: no stream consumer.
+   */
+  STREAM_TOPIC: optional(z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/)),
+  /** Which Kafka REST protocol the stream is read with; unset → the one the alerts use. Only upstash can consume. */
+  STREAM_SOURCE: optional(z.enum(["upstash", "confluent"])),
+  STREAM_GROUP: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/).default("fraud-scorer"),
+  STREAM_RESULTS_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/).default("fraud-scores"),
+  STREAM_DLQ_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/).default("transactions-dlq"),
+  /** Records per fetched batch (one store round trip, one produce, one commit each). */
+  STREAM_BATCH: z.coerce.number().int().min(1).max(1000).default(500),
+  /** How long one scheduled invocation keeps fetching: below the cron's minute, so passes do not overlap. */
+  STREAM_PASS_MS: ms(45_000),
+  /** Where a group with no committed offset starts. */
+  STREAM_START: z.enum(["earliest", "latest"]).default("earliest"),
   UPSTASH_KAFKA_REST_URL: optional(z.url()),
   UPSTASH_KAFKA_REST_USERNAME: optional(z.string()),
   UPSTASH_KAFKA_REST_PASSWORD: optional(z.string()),

@@ -1,0 +1,111 @@
+import { describe, expect, inject, it } from "vitest";
+import { toStoreItem } from "../../../src/pipeline";
+import { TransactionRequestSchema } from "../../../src/schemas/transaction";
+import { RedisFeatureStore } from "../../../src/store/redis";
+import { findPanPaths } from "../../../src/utils/pan";
+import { setKafkaDown } from "../alerts/kafka";
+import { getWithKey, transaction } from "../helpers";
+import { unique } from "../policy/helpers";
+import { stream } from "./helpers";
+
+interface EntityBody {
+  events: { transaction_id: string }[];
+}
+
+describe("stream scoring: records it cannot score, and failures before the commit", () => {
+  it("poison records go to the dead-letter topic with their problem document and never block the partition", async () => {
+    const s = stream("poison");
+    const good = [transaction(), transaction(), transaction()];
+    const reused = transaction();
+    await s.publish([
+      { value: good[0] },
+      { value: "{not json" },
+      { value: transaction({ card: { fingerprint: "4242424242424242" } }) },
+      { value: transaction({ amount: -5 }) },
+      { value: good[1] },
+      { value: transaction({ created_at: new Date(Date.now() - 3 * 3_600_000).toISOString() }) },
+      { value: reused },
+      { value: { ...reused, amount: 1 } },
+      { value: good[2] },
+    ]);
+    const report = await s.pass();
+    expect(report).toMatchObject({ records: 9, scored: 4, dead: 5, stalled: [], lag: 0 });
+
+    const results = await s.results();
+    expect(results.map((r) => r.value.transaction_id).sort()).toEqual([...good, reused].map((t) => t.transaction_id as string).sort());
+    const dead = await s.deadLetters();
+    expect(dead.map((d) => [d.value.source.offset, d.value.problem.code, d.headers.problem])).toEqual([
+      [1, "malformed_json", "malformed_json"],
+      [2, "pan_detected", "pan_detected"],
+      [3, "validation_failed", "validation_failed"],
+      [5, "validation_failed", "validation_failed"],
+      [7, "idempotency_key_reused", "idempotency_key_reused"],
+    ]);
+    expect(dead[2]!.value.problem.errors).toEqual([expect.objectContaining({ path: "amount" })]);
+    expect(dead[3]!.value.problem.errors).toEqual([expect.objectContaining({ path: "created_at", code: "out_of_range" })]);
+    // The record as it came, so it can be fixed and sent again — except a card number, which is never copied.
+    expect(dead[0]!.value.value).toBe("{not json");
+    expect(dead[1]!.value).toMatchObject({ value_redacted: true });
+    expect(dead[1]!.raw).not.toContain("4242424242424242");
+    for (const d of dead) {
+      expect(findPanPaths(JSON.parse(d.raw))).toEqual([]);
+      expect(d.headers.authorization).toBeUndefined();
+    }
+  });
+
+  it("when the answers cannot be produced nothing is committed; the next pass answers the same records from the idempotency store", async () => {
+    // Alerts get a short budget too: the pass waits for its after-answer work (a down topic spills them).
+    const s = stream("produce-down", { ALERT_BUDGET_MS: "1000" });
+    const card = unique("card_fp_stream");
+    const txs = Array.from({ length: 5 }, () => transaction({ card: { fingerprint: card } }));
+    await s.publish(txs.map((value) => ({ value })));
+    await setKafkaDown(true);
+    let failed;
+    try {
+      failed = await s.pass(3_000);
+    } finally {
+      await setKafkaDown(false);
+    }
+    expect(failed.error).toBeDefined();
+    expect(failed.records).toBe(0);
+    expect((await s.status()).lag).toBe(5);
+    expect(await s.results()).toHaveLength(0);
+
+    const again = await s.pass();
+    expect(again).toMatchObject({ records: 5, scored: 0, replayed: 5, lag: 0 });
+    // At least once: the failed pass's produce may still land late (its client retries after the pass gave up), so
+    // a transaction can be answered twice — with the same answer; consumers dedupe on transaction_id.
+    const results = await s.results();
+    expect([...new Set(results.map((r) => r.value.transaction_id))].sort()).toEqual(txs.map((t) => t.transaction_id as string).sort());
+    expect(results.filter((r) => r.value.result.replayed === true)).toHaveLength(5);
+    for (const tx of txs) expect(new Set(results.filter((r) => r.value.transaction_id === tx.transaction_id).map((r) => r.value.result.score)).size).toBe(1);
+    // Scored once: the card's history holds each of the five once.
+    expect((await (await getWithKey(`/v1/entities/card/${card}`)).json<EntityBody>()).events).toHaveLength(5);
+  });
+
+  it("a record another attempt is still scoring stalls its partition: nothing past it is committed, and a later pass goes on", async () => {
+    const s = stream("in-progress");
+    const busy = transaction();
+    const after = transaction();
+    // An attempt that recorded the transaction and has not stored its answer yet (a consumer killed mid-batch, or
+    // the same transaction scored over HTTP right now): its reservation is pending.
+    const store = new RedisFeatureStore({ url: inject("redisRestUrl"), token: inject("redisRestToken"), timeoutMs: 5000 });
+    const item = await toStoreItem(TransactionRequestSchema.parse(busy) as never, {}, Date.now(), { kind: "secret", mode: "test" });
+    expect((await store.recordAndLookup([item], []))).toMatchObject({ outcomes: [{ kind: "recorded" }] });
+
+    await s.publish([{ value: busy }, { value: after }]);
+    const stalled = await s.pass();
+    expect(stalled).toMatchObject({ records: 0, stalled: [0] });
+    expect((await s.status()).partitions[0]).toMatchObject({ committed: 0, lag: 2 });
+    expect(await s.results()).toHaveLength(0);
+
+    // The first attempt finishes (its answer stored): the next pass answers both, the second from the store.
+    await store.saveResponses([{ item, response: { transaction_id: busy.transaction_id, score: 0.5, decision: "review" } }]);
+    const resumed = await s.pass();
+    expect(resumed).toMatchObject({ records: 2, scored: 0, replayed: 2, stalled: [], lag: 0 });
+    expect((await s.results()).map((r) => [r.value.transaction_id, r.value.result.replayed])).toEqual([
+      [busy.transaction_id, true],
+      [after.transaction_id, true],
+    ]);
+  });
+});

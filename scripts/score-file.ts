@@ -97,7 +97,7 @@ export function transactionFromCsv(row: Record<string, string>): Record<string, 
 }
 
 /** The input's transactions, in order; a line that is not JSON / CSV becomes an error row of its own. */
-async function* transactions(path: string, keepCreatedAt: boolean, keyMerchant: boolean): AsyncGenerator<{ tx?: Record<string, unknown>; bad?: string }> {
+export async function* transactions(path: string, keepCreatedAt: boolean, keyMerchant: boolean): AsyncGenerator<{ tx?: Record<string, unknown>; bad?: string }> {
   const csv = path.endsWith(".csv");
   let header: string[] | undefined;
   for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {

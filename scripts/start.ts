@@ -29,7 +29,7 @@ import { startDevBackends } from "./local/dev-backends";
 import { spawnGuarded } from "./local/guarded-spawn";
 import { ANALYTICS_ENGINE_MODULE, workerdConfig, type WorkerModule } from "./local/workerd-config";
 import { startLocalExporter } from "./local/exporter-dev";
-import { BENCH_KEY, DEMO_MERCHANT_ID, DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY, DEV_METRICS_TOKEN } from "./seed-demo";
+import { BENCH_KEY, DEMO_MERCHANT_ID, DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY, DEV_ADMIN_TOKEN, DEV_METRICS_TOKEN } from "./seed-demo";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const BUILD = join(ROOT, "dist/worker");
@@ -60,7 +60,7 @@ interface WranglerConfig {
   analytics_engine_datasets: { binding: string; dataset?: string }[];
 }
 
-async function readWranglerConfig(): Promise<WranglerConfig> {
+export async function readWranglerConfig(): Promise<WranglerConfig> {
   const { unstable_readConfig } = (await import("wrangler")) as unknown as { unstable_readConfig: (args: { config: string }) => WranglerConfig };
   return unstable_readConfig({ config: join(ROOT, "wrangler.toml") });
 }
@@ -74,7 +74,7 @@ function run(cmd: string, args: string[]): Promise<void> {
 }
 
 /** The bundle as `wrangler deploy` would upload it. */
-async function build(): Promise<void> {
+export async function build(): Promise<void> {
   const started = Date.now();
   console.log("start: building the Worker (wrangler deploy --dry-run --outdir dist/worker) …");
   rmSync(BUILD, { recursive: true, force: true });
@@ -112,45 +112,54 @@ function bundleModules(config: WranglerConfig): WorkerModule[] {
   return modules;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { "no-build": { type: "boolean", default: false }, memory: { type: "boolean", default: false }, bench: { type: "boolean", default: false } } });
-  const port = Number(process.env.PORT ?? 8787);
-  const config = await readWranglerConfig();
-  if (!values["no-build"] || !existsSync(join(BUILD, "index.js"))) await build();
+/**
+ * The built Worker (dist/worker) served by workerd on 127.0.0.1:`port`, with wrangler.toml's vars and `text` on
+ * top. Guarded: workerd goes down with this process however it ends (a killed benchmark leaves no server behind).
+ * The tests use it too, to kill and restart the scorer under the same backends (test/e2e/stream.test.ts).
+ */
+export async function serveOnWorkerd(
+  config: WranglerConfig,
+  opts: { port: number; text: Record<string, string>; configName?: string; stdio?: "inherit" | "ignore"; inspector?: string },
+) {
   const modules = bundleModules(config);
-
-  // The benchmarks measure the scorer alone: no forwarding of decision points, no exporter beside it.
-  const backends = await startDevBackends("start", { reloads: false, memory: values.memory, keys: values.bench ? [BENCH_KEY] : [], analytics: !values.bench });
-  console.log(`start: demo merchant ${DEMO_MERCHANT_ID}: secret key ${DEMO_SECRET_KEY}, publishable key ${DEMO_PUBLISHABLE_KEY} (see README)`);
-  if (!values.bench) console.log(`start: dashboard http://127.0.0.1:${port}/dashboard and GET /metrics: METRICS_TOKEN ${DEV_METRICS_TOKEN}; review queue http://127.0.0.1:${port}/review`);
-
   mkdirSync(CONFIG_DIR, { recursive: true });
   const vars = Object.fromEntries(Object.entries(config.vars).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
   writeFileSync(join(CONFIG_DIR, "analytics-engine.js"), ANALYTICS_ENGINE_MODULE);
-  const configPath = join(CONFIG_DIR, "config.capnp");
+  const configPath = join(CONFIG_DIR, opts.configName ?? "config.capnp");
   writeFileSync(
     configPath,
     workerdConfig({
-      address: `127.0.0.1:${port}`,
+      address: `127.0.0.1:${opts.port}`,
       modules,
       compatibilityDate: config.compatibility_date ?? "2026-04-20",
       compatibilityFlags: config.compatibility_flags ?? [],
-      text: { ...vars, ...backends.env, METRICS_TOKEN: DEV_METRICS_TOKEN },
+      text: { ...vars, ...opts.text },
       analyticsEngine: Object.fromEntries(config.analytics_engine_datasets.map((d) => [d.binding, d.dataset ?? d.binding])),
       analyticsEngineModule: "analytics-engine.js",
     }),
     { mode: 0o600 },
   );
   chmodSync(configPath, 0o600);
-
-  const inspector = process.env.WORKERD_INSPECTOR;
-  // Guarded: workerd goes down with this process however it ends (a killed benchmark leaves no server behind).
-  const workerd = spawnGuarded(require("workerd").default as string, ["serve", configPath, ...(inspector ? [`--inspector-addr=${inspector}`] : [])], {
+  return spawnGuarded(require("workerd").default as string, ["serve", configPath, ...(opts.inspector ? [`--inspector-addr=${opts.inspector}`] : [])], {
     signal: "TERM",
-    stdout: "inherit",
-    stderr: "inherit",
+    stdout: opts.stdio ?? "inherit",
+    stderr: opts.stdio ?? "inherit",
     cwd: CONFIG_DIR,
   });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { "no-build": { type: "boolean", default: false }, memory: { type: "boolean", default: false }, bench: { type: "boolean", default: false } } });
+  const port = Number(process.env.PORT ?? 8787);
+  const config = await readWranglerConfig();
+  if (!values["no-build"] || !existsSync(join(BUILD, "index.js"))) await build();
+  // The benchmarks measure the scorer alone: no forwarding of decision points, no exporter beside it.
+  const backends = await startDevBackends("start", { reloads: false, memory: values.memory, keys: values.bench ? [BENCH_KEY] : [], analytics: !values.bench });
+  console.log(`start: demo merchant ${DEMO_MERCHANT_ID}: secret key ${DEMO_SECRET_KEY}, publishable key ${DEMO_PUBLISHABLE_KEY} (see README)`);
+  if (!values.bench) console.log(`start: dashboard http://127.0.0.1:${port}/dashboard and GET /metrics: METRICS_TOKEN ${DEV_METRICS_TOKEN}; review queue http://127.0.0.1:${port}/review`);
+
+  const inspector = process.env.WORKERD_INSPECTOR;
+  const workerd = await serveOnWorkerd(config, { port, text: { ...backends.env, ADMIN_TOKEN: DEV_ADMIN_TOKEN, METRICS_TOKEN: DEV_METRICS_TOKEN }, stdio: "inherit", ...(inspector && { inspector }) });
   const workerdPid = await workerd.pid;
   const running = runningFile(port);
   // Written as soon as workerd serves (the tools wait for it), and again with the exporter's address once that is up.

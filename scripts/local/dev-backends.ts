@@ -67,9 +67,14 @@ async function memoryBackends(tool: string, reloads: boolean, keys: FixedKey[]):
  * `tool` names the command in what it prints; `reloads`: the Worker is reloaded on edits (wrangler dev); `memory`:
  * the memory backends even where redis-server is installed; `keys`: what is seeded beside the demo merchant's.
  */
+/** The transactions topic `npm run dev` and `npm start` consume (`npm run stream -- publish` writes it). */
+export const STREAM_TOPIC_LOCAL = "transactions";
+
 export async function startDevBackends(tool: string, opts: { reloads: boolean; memory?: boolean; keys?: FixedKey[]; analytics?: boolean }): Promise<DevBackends> {
   const keys = [...DEMO_KEYS, REPLAY_KEY, ...(opts.keys ?? [])];
-  const backends = hasRedisServerBinary() && !opts.memory ? await redisStack(tool, keys) : await memoryBackends(tool, opts.reloads, keys);
+  const started = hasRedisServerBinary() && !opts.memory ? await redisStack(tool, keys) : await memoryBackends(tool, opts.reloads, keys);
+  // The stream consumer reads the local Kafka REST endpoint's `transactions` topic (npm run stream; docs/streams.md).
+  const backends = { ...started, env: { ...started.env, STREAM_TOPIC: STREAM_TOPIC_LOCAL } };
   // On the memory backends no exporter runs (scripts/local/exporter-dev.ts), so nothing would read the points.
   if (!opts.analytics || backends.kind === "memory") return backends;
   // Analytics Engine has no local equivalent: the Worker posts its decision points to this stand-in instead, and the

@@ -5,7 +5,7 @@ import { KEY_KINDS, KEY_MODES } from "./api-key";
  * What a route needs a key to be allowed to do. Publishable keys only ever hold `score`; a secret key holds every
  * scope unless created with fewer (e.g. a reporting job that may only read stats).
  */
-export const SCOPES = ["score", "score:batch", "entities:read", "model:read", "stats:read", "policy", "feedback"] as const;
+export const SCOPES = ["score", "score:batch", "score:stream", "entities:read", "model:read", "stats:read", "policy", "feedback"] as const;
 export type Scope = (typeof SCOPES)[number];
 export const PUBLISHABLE_SCOPES: readonly Scope[] = ["score"];
 

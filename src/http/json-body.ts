@@ -37,7 +37,7 @@ export function jsonBody(maxBytes: number) {
 export const MAX_DEPTH = 32;
 
 /** Iterative, so a hostile body cannot exhaust the stack. */
-function deeperThan(value: unknown, max: number): boolean {
+export function deeperThan(value: unknown, max: number): boolean {
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;

@@ -101,7 +101,9 @@ export const MAX_BATCH = 1000;
 export const BatchRequestSchema = z
   .object({
     transactions: z
-      .array(z.unknown().openapi({ type: "object", description: "A Transaction (see the Transaction schema); each item is validated on its own." }))
+      // Each item is validated on its own (an invalid one is an error entry, not a 400), so the schema only
+      // describes it: a Transaction.
+      .array(z.unknown().openapi({ allOf: [{ $ref: "#/components/schemas/Transaction" }], description: "A Transaction; each item is validated on its own." }))
       .min(1)
       .max(MAX_BATCH),
   })

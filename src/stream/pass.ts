@@ -2,6 +2,7 @@ import type { AlertSink, TopicRecord } from "../alerts/sink/interface";
 import type { KeyAuth } from "../auth/authenticate";
 import { ApiError } from "../errors/problem";
 import { runDecisions, type PipelineDeps } from "../pipeline";
+import type { StoreItem } from "../store/interface";
 import type { PassReport } from "../schemas/stream";
 import { parseRecords } from "./records";
 import { deadLetter, resultRecord } from "./results";
@@ -42,6 +43,7 @@ export async function runPass(deps: StreamDeps, opts: PassOptions): Promise<Pass
   let positions: Position[] = [];
   try {
     positions = await deps.source.positions();
+    const atStart = positions;
     let open = positions;
     while (open.length > 0 && performance.now() - started < opts.budgetMs) {
       const records = await deps.source.fetch(open, opts.batch, opts.fetchTimeoutMs ?? 500);
@@ -62,6 +64,9 @@ export async function runPass(deps: StreamDeps, opts: PassOptions): Promise<Pass
       // A stalled partition waits for the next pass: its stalled record is what it would fetch again.
       open = next.filter((p) => !batch.stallAt.has(p.partition));
     }
+    // Partitions the pass did not move are committed again where they stand: Kafka forgets a group's offsets
+    // after its retention (7 days by default), and a quiet partition would then start over.
+    if (atStart.length > 0) await deps.source.commit(positions.filter((p) => atStart.some((s) => s.partition === p.partition && s.offset === p.offset)));
   } catch (e) {
     report.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   }
@@ -84,9 +89,25 @@ interface BatchOutcome {
 async function scoreBatch(records: readonly SourceRecord[], deps: StreamDeps, produceBudgetMs: number): Promise<BatchOutcome> {
   const startedAt = performance.now();
   const parsed = await parseRecords(records, deps.auth, Date.now());
-  const items = parsed.flatMap((p) => (p.kind === "item" ? [p.item] : []));
+  // A transaction twice in one batch (a producer's retry) is scored once; the later copies take its answer.
+  const first = new Map<string, number>();
+  const items: StoreItem[] = [];
+  const slot = parsed.map((p) => {
+    if (p.kind !== "item") return -1;
+    const seen = first.get(p.item.idempotencyKey);
+    if (seen !== undefined) return seen;
+    first.set(p.item.idempotencyKey, items.length);
+    items.push(p.item);
+    return items.length - 1;
+  });
   const after: Promise<unknown>[] = [];
   const run = items.length > 0 ? await runDecisions(items, deps.pipeline, { startedAt, waitUntil: (w) => after.push(w) }) : undefined;
+  if (run?.degraded.includes("features") && deps.pipeline.store.kind !== "not_configured") {
+    // Over HTTP a checkout cannot wait, so it gets neutral behaviour; a stream can: the batch is left uncommitted
+    // (what the failed call may have recorded is undone by the release it started) and fetched again next pass.
+    await Promise.allSettled(after);
+    throw new Error("the feature store did not answer; the batch is left for the next pass");
+  }
 
   const stallAt = new Map<number, number>();
   const stall = (r: SourceRecord) => {
@@ -94,18 +115,23 @@ async function scoreBatch(records: readonly SourceRecord[], deps: StreamDeps, pr
   };
   const answers: { record: SourceRecord; out: TopicRecord; kind: "scored" | "replayed" }[] = [];
   const dead: { record: SourceRecord; out: TopicRecord }[] = [];
-  let at = 0;
-  for (const p of parsed) {
+  parsed.forEach((p, n) => {
     if (p.kind === "retry") stall(p.record);
     else if (p.kind === "dead") dead.push({ record: p.record, out: deadLetter(p.record, p.problem, p.redacted) });
     else {
-      const o = run!.outcomes[at++]!;
+      const o = run!.outcomes[slot[n]!]!;
+      const copy = items[slot[n]!] !== p.item;
       const merchant = p.item.input.tx.merchant.id;
-      if (o.kind === "in_progress") stall(p.record);
+      if (copy && items[slot[n]!]!.fingerprint !== p.item.fingerprint) {
+        dead.push({ record: p.record, out: deadLetter(p.record, new ApiError("idempotency_key_reused").toProblem(), false) });
+      } else if (o.kind === "in_progress") stall(p.record);
       else if (o.kind === "conflict") dead.push({ record: p.record, out: deadLetter(p.record, new ApiError("idempotency_key_reused").toProblem(), false) });
-      else answers.push({ record: p.record, out: resultRecord(p.record, merchant, o.result), kind: o.kind === "replay" ? "replayed" : "scored" });
+      else {
+        const result = copy && o.kind === "scored" ? { ...o.result, replayed: true } : o.result;
+        answers.push({ record: p.record, out: resultRecord(p.record, merchant, result), kind: o.kind === "replay" || copy ? "replayed" : "scored" });
+      }
     }
-  }
+  });
   // Committed past means answered: only what lies before each partition's stall counts as handled.
   const before = (r: SourceRecord) => !stallAt.has(r.partition) || r.offset < stallAt.get(r.partition)!;
   const keptAnswers = answers.filter((a) => before(a.record));

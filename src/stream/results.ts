@@ -9,6 +9,9 @@ const sourceOf = (r: SourceRecord) => ({ topic: r.topic, partition: r.partition,
 
 /** Headers that are never copied on: the record's API key stays in the transactions topic. */
 const PRIVATE_HEADERS = new Set(["authorization"]);
+/** An API key wherever it was put (a misnamed header, the value itself): never copied on either. */
+const API_KEY = /\b(?:sk|pk)_(?:test|live)_[A-Za-z0-9_]+/g;
+const scrub = (text: string) => redactPans(text.replace(API_KEY, "[api key removed]"));
 
 /**
  * An answer for the results topic: keyed by merchant (so one merchant's answers keep their order on a partition),
@@ -24,16 +27,19 @@ export function resultRecord(record: SourceRecord, merchant: string, result: Sco
 }
 
 /**
- * A record the scorer refused, for the dead-letter topic: its problem document, where it was, and the record as
- * it came — except a value holding a card number (never copied anywhere) and the API key header.
+ * A record the scorer refused, for the dead-letter topic: its problem document, where it was, and the record as it
+ * came — less what must not travel: a value holding a card number is left out (`value_redacted`), and anything
+ * that looks like a card number or an API key in the text, the key or the headers is masked (a value that is not
+ * even JSON was never checked field by field).
  */
 export function deadLetter(record: SourceRecord, problem: Problem, redacted: boolean): TopicRecord {
+  const value = redacted ? undefined : scrub(record.value);
   return {
-    key: redactPans(record.key),
-    value: JSON.stringify({ source: { ...sourceOf(record), timestamp: record.timestamp }, problem, ...(redacted ? { value_redacted: true } : { value: record.value }) }),
+    key: scrub(record.key),
+    value: JSON.stringify({ source: { ...sourceOf(record), timestamp: record.timestamp }, problem, ...(value === undefined ? { value_redacted: true } : { value, ...(value !== record.value && { value_masked: true }) }) }),
     headers: [
       { key: "problem", value: problem.code },
-      ...record.headers.filter((h) => !PRIVATE_HEADERS.has(h.key.toLowerCase())).map((h) => ({ key: h.key, value: redactPans(h.value) })),
+      ...record.headers.filter((h) => !PRIVATE_HEADERS.has(h.key.toLowerCase())).map((h) => ({ key: h.key, value: scrub(h.value) })),
     ],
   };
 }

@@ -58,8 +58,8 @@ export class ConfluentV3Sink implements AlertSink {
     const body = {
       key: { type: "STRING", data: record.key },
       value: { type: "JSON", data: JSON.parse(record.value) as unknown },
-      // v3 header values are base64; our header values are ASCII ids.
-      headers: record.headers.map((h) => ({ name: h.key, value: btoa(h.value) })),
+      // v3 header values are base64 of the header's bytes: UTF-8 (a transaction id may hold any character).
+      headers: record.headers.map((h) => ({ name: h.key, value: base64Utf8(h.value) })),
     };
     let res: Response;
     try {
@@ -103,4 +103,10 @@ function parseAck(text: string): { error_code?: unknown; message?: string } | un
   } catch {
     return undefined;
   }
+}
+
+function base64Utf8(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }

@@ -39,11 +39,15 @@ export class UpstashTopicSource implements TopicSource {
     const topicPartitions = Array.from({ length: count }, (_, partition) => ({ topic: this.topic, partition }));
     const committed = await this.kafka.consumer().committed({ consumerGroupId: this.group, instanceId: this.instanceId, topicPartitions });
     const missing = topicPartitions.filter((tp) => !((committed.find((c) => c.partition === tp.partition)?.offset ?? -1) >= 0));
-    const starts = missing.length === 0 ? [] : await this.kafka.admin().topicPartitionOffsets({ topicPartitions: missing, timestamp: this.start });
-    return topicPartitions.map(({ partition }) => {
+    if (missing.length === 0) return committed.map((c) => ({ partition: c.partition, offset: c.offset }));
+    const starts = await this.kafka.admin().topicPartitionOffsets({ topicPartitions: missing, timestamp: this.start });
+    const positions = topicPartitions.map(({ partition }) => {
       const c = committed.find((x) => x.partition === partition)?.offset ?? -1;
       return { partition, offset: c >= 0 ? c : (starts.find((s) => s.partition === partition)?.offset ?? 0) };
     });
+    // Committed at once: a `latest` start looked up again by every pass would skip what arrived in between.
+    await this.commit(positions.filter((p) => missing.some((m) => m.partition === p.partition)));
+    return positions;
   }
 
   async ends(partitions: readonly number[]): Promise<Position[]> {
@@ -58,7 +62,8 @@ export class UpstashTopicSource implements TopicSource {
       topicPartitionOffsets: from.map((p) => ({ topic: this.topic, partition: p.partition, offset: p.offset })),
       timeout: timeoutMs,
     });
-    return takeInOrder(messages, from, max);
+    // A record without a key or headers (another producer, an older REST server) is still a record.
+    return takeInOrder(messages.map((m) => ({ ...m, key: m.key ?? "", headers: m.headers ?? [] })), from, max);
   }
 
   async commit(next: readonly Position[]): Promise<void> {

@@ -11,7 +11,12 @@ import { bearer } from "../helpers";
  * app configured to consume it. The pass runs through POST /v1/admin/stream/pass — what the cron runs.
  */
 export function stream(name: string, extra: Record<string, string> = {}) {
-  const topics = { STREAM_TOPIC: freshTopic(`${name}-tx`), STREAM_RESULTS_TOPIC: freshTopic(`${name}-scores`), STREAM_DLQ_TOPIC: freshTopic(`${name}-dlq`), STREAM_GROUP: freshTopic(`${name}-group`) };
+  const topics = {
+    STREAM_TOPIC: extra.STREAM_TOPIC ?? freshTopic(`${name}-tx`),
+    STREAM_RESULTS_TOPIC: extra.STREAM_RESULTS_TOPIC ?? freshTopic(`${name}-scores`),
+    STREAM_DLQ_TOPIC: extra.STREAM_DLQ_TOPIC ?? freshTopic(`${name}-dlq`),
+    STREAM_GROUP: extra.STREAM_GROUP ?? freshTopic(`${name}-group`),
+  };
   const app = appWith({ ...kafkaEnv(), ALERT_TOPIC: freshTopic(`${name}-alerts`), ...topics, ...extra });
   const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
   return {
@@ -41,7 +46,7 @@ export function stream(name: string, extra: Record<string, string> = {}) {
       return res.json<StreamStatus>();
     },
     results: () => topicValues<{ transaction_id: string; merchant_id: string; source: { partition: number; offset: number }; result: ScoreResult & { replayed?: boolean } }>(topics.STREAM_RESULTS_TOPIC),
-    deadLetters: () => topicValues<{ source: { partition: number; offset: number }; problem: { code: string; errors?: { path: string; code: string }[] }; value?: string; value_redacted?: boolean }>(topics.STREAM_DLQ_TOPIC),
+    deadLetters: () => topicValues<{ source: { partition: number; offset: number }; problem: { code: string; errors?: { path: string; code: string }[] }; value?: string; value_redacted?: boolean; value_masked?: boolean }>(topics.STREAM_DLQ_TOPIC),
   };
 }
 

@@ -108,4 +108,55 @@ describe("stream scoring: records it cannot score, and failures before the commi
       [after.transaction_id, true],
     ]);
   });
+
+  it("a record nested too deep, a PAN inside text that is not JSON, a copy within the batch: none stops the partition", async () => {
+    const s = stream("odd-records");
+    let deep: unknown = { x: 1 };
+    for (let i = 0; i < 5_000; i++) deep = { deep };
+    const tx = transaction();
+    await s.publish([
+      { value: JSON.stringify(deep) },
+      { value: '{"card": {"number": "4242 4242 4242 4242"' },
+      { value: tx },
+      { value: tx },
+      { value: transaction() },
+    ]);
+    const report = await s.pass();
+    expect(report).toMatchObject({ records: 5, scored: 2, replayed: 1, dead: 2, stalled: [], lag: 0 });
+    const dead = await s.deadLetters();
+    expect(dead.map((d) => d.value.problem.code)).toEqual(["validation_failed", "malformed_json"]);
+    expect(dead[0]!.value.problem.errors).toEqual([expect.objectContaining({ code: "too_deep" })]);
+    expect(dead[1]!.raw).not.toContain("4242 4242 4242 4242");
+    expect(dead[1]!.value).toMatchObject({ value_masked: true });
+    const copies = (await s.results()).filter((r) => r.value.transaction_id === tx.transaction_id);
+    expect(copies.map((c) => c.value.result.replayed ?? false)).toEqual([false, true]);
+    expect(copies[1]!.value.result.score).toBe(copies[0]!.value.result.score);
+  });
+
+  it("when the feature store does not answer, the batch is not answered with neutral behaviour: it is left for the next pass", async () => {
+    const topics = stream("store-down");
+    // The same topics through an app whose feature store cannot answer in time.
+    const down = stream("store-down", { ...topics.topics, REDIS_TIMEOUT_MS: "1" });
+    const card = unique("card_fp_stream");
+    const txs = Array.from({ length: 3 }, () => transaction({ card: { fingerprint: card } }));
+    await topics.publish(txs.map((value) => ({ value })));
+    const failed = await down.pass(3_000);
+    expect(failed.error).toMatch(/feature store/);
+    expect(failed.records).toBe(0);
+    expect(await topics.results()).toHaveLength(0);
+    expect((await topics.status()).lag).toBe(3);
+
+    const again = await topics.pass();
+    expect(again).toMatchObject({ records: 3, scored: 3, lag: 0 });
+    expect((await topics.results()).every((r) => !r.value.result.degraded.includes("features"))).toBe(true);
+    expect((await (await getWithKey(`/v1/entities/card/${card}`)).json<EntityBody>()).events).toHaveLength(3);
+  });
+
+  it("a record that waited in the topic past created_at's tolerance is scored, not refused for its age", async () => {
+    const s = stream("late");
+    const published = Date.now() - 30 * 60_000;
+    const tx = transaction({ created_at: new Date(published).toISOString() });
+    await s.publish([{ value: tx, timestamp: published }]);
+    expect(await s.pass()).toMatchObject({ records: 1, scored: 1, dead: 0 });
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { appWith } from "../alerts/kafka";
-import { OTHER_SECRET_KEY, TEST_ADMIN_TOKEN, TEST_MERCHANT, TEST_PUBLISHABLE_KEY, TEST_SECRET_KEY } from "../auth/keys";
+import { OTHER_SECRET_KEY, SCORE_ONLY_SECRET_KEY, TEST_ADMIN_TOKEN, TEST_MERCHANT, TEST_PUBLISHABLE_KEY, TEST_SECRET_KEY } from "../auth/keys";
 import { bearer, getWithKey, transaction } from "../helpers";
 import { unique } from "../policy/helpers";
 import { stream } from "./helpers";
@@ -41,5 +41,18 @@ describe("stream scoring: every merchant may be hostile", () => {
     const off = await appWith({})("/v1/admin/stream", { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
     expect(off.status).toBe(404);
     expect((await off.json<{ code: string }>()).code).toBe("not_found");
+  });
+
+  it("a key without the stream's scope is refused, and a key put anywhere else in a record is masked in the dead letter", async () => {
+    const s = stream("scopes");
+    await s.publish([
+      { value: transaction(), authorization: bearer(SCORE_ONLY_SECRET_KEY).authorization },
+      { value: { note: `key ${TEST_SECRET_KEY}`, amount: -1 } },
+    ]);
+    expect(await s.pass()).toMatchObject({ records: 2, dead: 2 });
+    const dead = await s.deadLetters();
+    expect(dead.map((d) => d.value.problem.code)).toEqual(["forbidden", "validation_failed"]);
+    expect(dead[1]!.value).toMatchObject({ value_masked: true });
+    for (const d of dead) expect(`${d.raw} ${JSON.stringify(d.headers)}`).not.toMatch(/sk_test_/);
   });
 });

@@ -7,9 +7,11 @@ export interface RetryPolicy {
   /** First backoff; doubles per attempt with full jitter, capped at `maxDelayMs`. A Retry-After header wins. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /** A Retry-After longer than this is not waited for: the answer (a 429, a 503) goes back to the caller. */
+  maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { retries: 3, timeoutMs: 5_000, baseDelayMs: 200, maxDelayMs: 5_000 };
+export const DEFAULT_RETRY: RetryPolicy = { retries: 3, timeoutMs: 5_000, baseDelayMs: 200, maxDelayMs: 5_000, maxRetryAfterMs: 10_000 };
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -49,9 +51,11 @@ export function retryingFetch(policy: RetryPolicy, inner: typeof fetch = fetch, 
         break;
       }
       const after = response ? retryAfterSeconds(response.headers.get("retry-after")) : undefined;
+      // Longer than the caller would wait (a rate-limit window): theirs to decide, with the answer in hand.
+      if (response && after !== undefined && after * 1000 > policy.maxRetryAfterMs) return response;
       await response?.body?.cancel();
       const backoff = Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-      await sleep(after !== undefined ? Math.min(after * 1000, 60_000) : backoff);
+      await sleep(after !== undefined ? after * 1000 : backoff);
     }
     throw Object.assign(new Error(`no answer after ${policy.retries + 1} attempts: ${lastError instanceof Error ? lastError.message : String(lastError)}`), { attempts: policy.retries + 1, cause: lastError });
   };

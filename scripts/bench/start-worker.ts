@@ -1,7 +1,7 @@
 import { unstable_startWorker } from "wrangler";
 
 /** A Worker from this repo's wrangler.toml (optionally another entry point), on a free local port, quietly. */
-export async function startWorker(opts: { entrypoint?: string; vars?: Record<string, string> } = {}) {
+export async function startWorker(opts: { entrypoint?: string; vars?: Record<string, string>; persist?: string | false } = {}) {
   const bindings = Object.fromEntries(
     Object.entries(opts.vars ?? {}).map(([k, v]) => [k, { type: "plain_text" as const, value: v }]),
   );
@@ -10,7 +10,7 @@ export async function startWorker(opts: { entrypoint?: string; vars?: Record<str
     ...(opts.entrypoint && { entrypoint: opts.entrypoint }),
     bindings,
     envFiles: [],
-    dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, watch: false, logLevel: "warn" },
+    dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, watch: false, logLevel: "warn", ...(opts.persist !== undefined && { persist: opts.persist }) },
   });
   await worker.ready;
   return worker;

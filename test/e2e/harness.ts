@@ -15,14 +15,14 @@ export interface E2E {
 }
 
 /** The local stack, the scoring Worker under wrangler against it, and a headless Chromium. */
-export async function startE2E(vars: Record<string, string> = {}): Promise<E2E> {
+export async function startE2E(vars: Record<string, string> = {}, opts: { persist?: string } = {}): Promise<E2E> {
   const stack = await startLocalStack();
   const stops: (() => Promise<unknown>)[] = [() => stack.stop()];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((e: unknown) => console.error("e2e teardown:", e));
   };
   try {
-    const worker = await startWorker({ vars: { ENVIRONMENT: "e2e", ...stack.env, REDIS_TIMEOUT_MS: "1000", ...vars } });
+    const worker = await startWorker({ vars: { ENVIRONMENT: "e2e", ...stack.env, REDIS_TIMEOUT_MS: "1000", ...vars }, ...(opts.persist && { persist: opts.persist }) });
     stops.push(() => worker.dispose());
     const api = (await worker.url).origin;
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -81,7 +81,30 @@ export const listModelsRoute = createRoute({
   },
 });
 
+export const modelFilesRoute = createRoute({
+  method: "get",
+  path: "/v1/admin/models/{version}/files",
+  summary: "A published version's files (operator)",
+  description:
+    "The files as published, in the very shape `PUT /v1/admin/models/{version}` takes: what `npm run backup` keeps of the registry, and `npm run restore` publishes again through the gates (docs/backups.md).",
+  security,
+  middleware: [requireAdminToken] as const,
+  request: { params: z.object({ version: z.string().regex(VERSION_PATTERN).openapi({ param: { name: "version", in: "path" } }) }) },
+  responses: {
+    200: { content: { "application/json": { schema: PublishModelSchema } }, description: "The version's files" },
+    ...unauthorized,
+    404: problems("No such published version"),
+    ...unavailable,
+  },
+});
+
 const fromRegistry = <T>(call: () => Promise<T>): Promise<T> => backendCall("model registry (R2)", call);
+
+function encodeBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
 
 function decodeBase64(text: string): Uint8Array | undefined {
   try {
@@ -114,6 +137,23 @@ export function registerAdminModels(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(listModelsRoute, async (c) => {
     return c.json({ models: await fromRegistry(() => c.get("services").modelArtifacts.list()) }, 200);
+  });
+
+  app.openapi(modelFilesRoute, async (c) => {
+    const { version } = c.req.valid("param");
+    const artifacts = c.get("services").modelArtifacts;
+    if (artifacts.kind === "not_configured") throw new ApiError("store_unavailable", "No model registry is configured (the MODELS R2 binding)");
+    const files = await fromRegistry(() => artifacts.get(version));
+    if (!files) throw new ApiError("not_found", `Model ${version} is not published`);
+    return c.json(
+      {
+        onnx_base64: encodeBase64(files.onnx),
+        card: JSON.parse(files.card) as Record<string, unknown>,
+        reference: JSON.parse(files.reference) as Record<string, unknown>,
+        ...(files.report !== undefined && { report: files.report }),
+      },
+      200,
+    );
   });
 }
 

@@ -90,7 +90,13 @@ export class FraudScorer {
     if (reply.data !== undefined && reply.response.ok) return reply.data;
     const problem = isProblem(reply.error)
       ? reply.error
-      : ({ type: "about:blank", title: reply.response.statusText || "Error", status: reply.response.status, code: "internal_error", detail: String(reply.error ?? "no body") } as Problem);
+      : ({
+          type: "about:blank",
+          title: reply.response.statusText || "Error",
+          status: reply.response.status,
+          code: "internal_error",
+          detail: typeof reply.error === "string" ? reply.error.slice(0, 500) : JSON.stringify(reply.error ?? "no body").slice(0, 500),
+        } as Problem);
     throw new ProblemError(reply.response.status, problem, retryAfterSeconds(reply.response.headers.get("retry-after")));
   }
 }

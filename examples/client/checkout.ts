@@ -17,8 +17,9 @@ export async function checkout(scorer: FraudScorer, tx: Transaction): Promise<{ 
     if (result.request_3ds) return { action: "challenge_3ds", score: result.score, reasons };
     return { action: result.decision === "review" ? "capture_and_review" : "capture", score: result.score, reasons };
   } catch (e) {
-    // A bad request is ours to fix (the problem names the field); anything else must not block the sale.
-    if (e instanceof ProblemError && e.status < 500 && e.status !== 429) throw e;
+    // A bad request is ours to fix (the problem names the field); anything else — the scorer down, a rate limit,
+    // an earlier attempt still being answered — must not block the sale.
+    if (e instanceof ProblemError && e.status < 500 && e.status !== 429 && e.code !== "idempotency_in_progress") throw e;
     if (e instanceof ProblemError || e instanceof TransportError) return { action: "capture_and_review", reasons: ["scorer_unavailable"] };
     throw e;
   }

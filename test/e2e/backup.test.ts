@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +26,11 @@ const call = async (e: E2E, method: string, path: string, body?: unknown, token 
   const res = await fetch(`${e.api}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { "content-type": "application/json" }) }, ...(body !== undefined && { body: JSON.stringify(body) }) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> & { [k: string]: any } };
 };
+/** A command on a deployment's Redis, over its Upstash REST endpoint. */
+const redisCall = async (e: E2E, command: (string | number)[]): Promise<any> => {
+  const res = await fetch(e.stack.env.UPSTASH_REDIS_REST_URL!, { method: "POST", headers: { authorization: `Bearer ${e.stack.env.UPSTASH_REDIS_REST_TOKEN}` }, body: JSON.stringify(command) });
+  return ((await res.json()) as { result: unknown }).result;
+};
 const tx = (id: string, card: string) => ({ transaction_id: id, amount: 4200, currency: "USD", card: { fingerprint: card }, customer: { id: `cus_${id}` } });
 
 beforeAll(async () => {
@@ -41,7 +46,7 @@ beforeAll(async () => {
   const reference = JSON.parse(readFileSync(join(from, "fraud-gbdt.reference.json"), "utf8")) as { model: { version: string } };
   card.version = version;
   reference.model.version = version;
-  (await import("node:fs")).mkdirSync(model);
+  mkdirSync(model);
   writeFileSync(join(model, "fraud-gbdt.card.json"), JSON.stringify(card));
   writeFileSync(join(model, "fraud-gbdt.reference.json"), JSON.stringify(reference));
   copyFileSync(join(from, "fraud-gbdt.onnx"), join(model, "fraud-gbdt.onnx"));
@@ -84,7 +89,7 @@ describe("backup and restore", () => {
     expect(text).not.toContain(KEY.key);
 
     // B is empty (asked of its Redis: asking B itself would cache the key as unknown for 30 s).
-    expect(await (await fetch(`${b.stack.env.UPSTASH_REDIS_REST_URL}/dbsize`, { headers: { authorization: `Bearer ${b.stack.env.UPSTASH_REDIS_REST_TOKEN}` } })).json()).toEqual({ result: 0 });
+    expect(await redisCall(b, ["dbsize"])).toBe(0);
     const restored = await restore(targetOf(b), file, { log: () => {} });
     expect(restored).toMatchObject({ written: made.keys, kept: 0, modelsPublished: 1, modelsPresent: 0 });
 
@@ -100,8 +105,26 @@ describe("backup and restore", () => {
     // The shadow restored in the routing scores B's traffic: the restored model is loaded and served.
     expect(decided.body.degraded).toEqual([]);
 
+    // A record keeps the time to live it had left.
+    const ttl = await redisCall(b, ["pttl", `txn:v1:8:m_backup:txn_bk1_${run}`]);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(await redisCall(a, ["pttl", `txn:v1:8:m_backup:txn_bk1_${run}`]) + 60_000);
+
     // Restoring again changes nothing (existing keys are kept unless --force).
     const again = await restore(targetOf(b), file, { log: () => {} });
     expect(again).toMatchObject({ written: 0, kept: made.keys, modelsPublished: 0, modelsPresent: 1 });
+
+    // A key revoked since the backup stays revoked, even with --force.
+    const recordKey = (text.split("\n").map((l) => (l ? (JSON.parse(l) as { key?: string; value?: string }) : {})).find((l) => l.key?.startsWith("auth:v1:key:") && l.value?.includes("m_backup")))!.key!;
+    const record = JSON.parse((await redisCall(b, ["get", recordKey])) as string) as Record<string, unknown>;
+    await redisCall(b, ["set", recordKey, JSON.stringify({ ...record, revoked_at: new Date().toISOString() })]);
+    const forced = await restore(targetOf(b), file, { force: true, log: () => {} });
+    expect(forced.keptRevoked).toBe(1);
+    expect(JSON.parse((await redisCall(b, ["get", recordKey])) as string)).toHaveProperty("revoked_at");
+
+    // A file cut short is refused before anything is written.
+    const cut = join(dir, "cut.jsonl");
+    writeFileSync(cut, text.split("\n").slice(0, -3).join("\n"));
+    await expect(restore(targetOf(b), cut, { log: () => {} })).rejects.toThrow(/cut short/);
   }, 180_000);
 });

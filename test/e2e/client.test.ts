@@ -53,16 +53,19 @@ describe("the typed client", () => {
     expect(out.errors).toEqual([{ transaction_id: txs[120]!.transaction_id, code: "validation_failed", field: "transactions[20].currency" }]);
   });
 
-  it("the feedback example reports a chargeback on a scored transaction; a retry of the same report changes nothing", async () => {
+  it("the feedback example reports a chargeback on a scored transaction; the same report again is a duplicate", async () => {
     const tx = sampleTransaction();
     const scored = await scorer.score(tx);
     // A retry of the score itself is the stored answer (the transaction id is the idempotency key).
     expect((await scorer.score(tx)).score).toBe(scored.score);
-    const learnt = "2026-12-01T10:00:00.000Z";
-    const report = (id: string) => scorer.feedback([{ transaction_id: id, label: "fraud", source: "chargeback", reason_code: "10.4", learnt_at: learnt }]);
     expect(await reportChargeback(scorer, tx.transaction_id)).toBe("applied");
-    const again = await report(tx.transaction_id);
-    expect(again.results[0]).toMatchObject({ status: expect.stringMatching(/^(duplicate|superseded|applied)$/) });
+    // The very same label (source and learnt_at too) a second time, on another transaction: counted once.
+    const other = sampleTransaction();
+    await scorer.score(other);
+    const learnt = new Date(Date.now() - 60_000).toISOString();
+    const report = (id: string) => scorer.feedback([{ transaction_id: id, label: "fraud", source: "chargeback", reason_code: "10.4", learnt_at: learnt }]);
+    expect((await report(other.transaction_id)).results[0]).toMatchObject({ status: "applied" });
+    expect((await report(other.transaction_id)).results[0]).toMatchObject({ status: "duplicate" });
     const unknown = await report("txn_never_scored_here");
     expect(JSON.stringify(unknown.results[0])).toContain("not_found");
   });

@@ -73,3 +73,31 @@ describe("FraudScorer", () => {
     expect([err.status, err.code, err.errors[0]?.path]).toEqual([400, "validation_failed", "amount"]);
   });
 });
+
+describe("what the client retries", () => {
+  it("a 409 idempotency_in_progress (an earlier attempt still being answered) is asked again", async () => {
+    const { fetchFn, seen } = network([problem(409, "idempotency_in_progress"), ok({ transaction_id: "t1" })]);
+    const res = await retryingFetch(DEFAULT_RETRY, fetchFn, noSleep)("http://scorer.test/v1/score", { method: "POST", body: "{}" });
+    expect(res.status).toBe(200);
+    expect(seen).toHaveLength(2);
+    const other = network([problem(409, "policy_limit_reached"), ok({})]);
+    expect((await retryingFetch(DEFAULT_RETRY, other.fetchFn, noSleep)("http://scorer.test/v1/lists/entries", { method: "POST", body: "{}" })).status).toBe(409);
+    expect(other.seen).toHaveLength(1);
+  });
+
+  it("a POST the server does not key (creating a rule) is sent once", async () => {
+    const { fetchFn, seen } = network([problem(503, "store_unavailable"), ok({})]);
+    expect((await retryingFetch(DEFAULT_RETRY, fetchFn, noSleep)("http://scorer.test/v1/rules", { method: "POST", body: "{}" })).status).toBe(503);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("aborting the caller's signal ends the wait between tries", async () => {
+    const controller = new AbortController();
+    const { fetchFn } = network([new Response(null, { status: 429, headers: { "retry-after": "5" } }), ok({})]);
+    const started = Date.now();
+    setTimeout(() => controller.abort(new Error("gave up")), 50);
+    await expect(retryingFetch(DEFAULT_RETRY, fetchFn)("http://scorer.test/x", { signal: controller.signal })).rejects.toThrow("gave up");
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+

@@ -19,14 +19,20 @@ const MAX_MERCHANTS = 10_000;
 /**
  * Merchants' policy views, per isolate. A score's round trip says which version is current and brings the view's
  * contents only when the version this cache holds is not it, so a change reaches every isolate on its next score
- * of that merchant — no polling, no extra round trip. Bounded: past MAX_MERCHANTS the oldest view is dropped
- * (its merchant's next score fetches it again).
+ * of that merchant — no polling, no extra round trip. Bounded: past MAX_MERCHANTS the least recently used view is
+ * dropped (its merchant's next score fetches it again). `known` counts as a use: between a run asking what it
+ * holds and the reply, a view must not be evicted — the reply then carries no contents, and the merchant's lists,
+ * rules and thresholds would be skipped. A run names at most MAX_BATCH (1000) merchants, well under the bound.
  */
 export class PolicyViews {
   private readonly views = new Map<string, PolicyView>();
 
   known(merchant: string): number | undefined {
-    return this.views.get(merchant)?.version;
+    const held = this.views.get(merchant);
+    if (!held) return undefined;
+    this.views.delete(merchant);
+    this.views.set(merchant, held);
+    return held.version;
   }
 
   /** The view as of `reply`; a cached one when the version is the one held. */

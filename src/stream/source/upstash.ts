@@ -58,10 +58,12 @@ export class UpstashTopicSource implements TopicSource {
 
   async fetch(from: readonly Position[], max: number, timeoutMs: number): Promise<SourceRecord[]> {
     if (from.length === 0) return [];
-    const messages = await this.kafka.consumer().fetch({
-      topicPartitionOffsets: from.map((p) => ({ topic: this.topic, partition: p.partition, offset: p.offset })),
-      timeout: timeoutMs,
-    });
+    // One request for every partition (the client's default is one per partition, each waiting out `timeout`
+    // when its partition is quiet — a batch would then wait for the quietest). One topic, so nothing is lost by it.
+    const messages = await this.kafka.consumer().fetch(
+      { topicPartitionOffsets: from.map((p) => ({ topic: this.topic, partition: p.partition, offset: p.offset })), timeout: timeoutMs },
+      { parallel: false },
+    );
     // A record without a key or headers (another producer, an older REST server) is still a record.
     return takeInOrder(messages.map((m) => ({ ...m, key: m.key ?? "", headers: m.headers ?? [] })), from, max);
   }

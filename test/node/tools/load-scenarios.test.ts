@@ -11,13 +11,14 @@ function k6Options(scenario: string, scale = "1"): { scenarios: Record<string, {
   const source = readFileSync(K6, "utf8")
     .replace(/^import .*$/gm, "")
     .replace(/^export const options =/m, "options =")
-    .replace(/^export default function/m, "function main");
+    .replace(/^export default function/m, "function main")
+    .replace(/^export function setup/m, "function setup");
   const sandbox: Record<string, unknown> = {
     open: (path: string) => {
       expect(path).toBe("../bench/scenarios.json");
       return readFileSync(JSON_PATH, "utf8");
     },
-    __ENV: { SCENARIO: scenario, SCALE: scale },
+    __ENV: { SCENARIO: scenario, SCALE: scale, API_KEY: "sk_test_load_0000000000000000000000" },
     Rate: class {},
     options: undefined,
   };
@@ -43,6 +44,11 @@ describe("the load scenarios: one definition for bench:stress and k6", () => {
       });
       expect(options.thresholds).toEqual({ http_req_duration: [`p(99)<${SCENARIOS.slo.p99_ms}`], http_req_failed: [`rate<${SCENARIOS.slo.error_rate}`] });
     }
+  });
+
+  it("SCALE shortens every stage alike", () => {
+    const stages = k6Options("spike", "0.5").scenarios.spike!.stages;
+    expect(stages.map((s) => seconds(s.duration))).toEqual([1, 9, 1, 4, 1, 9]);
   });
 
   it("the breaking point is the first stage past the SLO or where throughput stops growing", () => {

@@ -162,7 +162,7 @@ async function recordAndLookup(
   routing: RoutingQuery | undefined,
   deps: PipelineDeps,
   degraded: Degradation[],
-): Promise<{ records: RecordOutcome[]; policies?: PolicyReply[]; routing?: RoutingReply; failed: boolean }> {
+): Promise<{ records: RecordOutcome[]; policies?: (PolicyReply | undefined)[]; routing?: RoutingReply; failed: boolean }> {
   let failed = false;
   try {
     const reply = await deps.store.recordAndLookup([...items], queries, routing);

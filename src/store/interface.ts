@@ -40,8 +40,11 @@ export interface StoreItem {
 /** A record call's answer: per item its outcome, and what the merchant's policy says of the items' values. */
 export interface RecordReply {
   outcomes: RecordOutcome[];
-  /** One per policy query sent, in the queries' order (a call's items may be several merchants'). */
-  policies?: PolicyReply[];
+  /**
+   * One per policy query sent, in the queries' order (a call's items may be several merchants'); `undefined` for
+   * a merchant whose lookup failed (its items then use the policy the isolate holds, flagged `policy`).
+   */
+  policies?: (PolicyReply | undefined)[];
   /** Present when a routing query was sent: the model routing's stamp (src/store/routing). */
   routing?: RoutingReply;
 }

@@ -175,7 +175,10 @@ export class RedisFeatureStore implements FeatureStore {
     const replies = await this.pipelined(calls, reads);
     const outcomes = chunks.flatMap((items, c) => rebuild(items, calls[c]!.refs, replies.records[c]!));
     let at = 0;
-    const policyReplies = lookups.map((ls) => policyReply(ls, replies.reads.slice(at, (at += ls.length)) as RawPolicy[]));
+    const policyReplies = lookups.map((ls) => {
+      const mine = replies.reads.slice(at, (at += ls.length));
+      return mine.some((r) => r === null) ? undefined : policyReply(ls, mine as RawPolicy[]);
+    });
     return {
       outcomes,
       ...(policies.length > 0 && { policies: policyReplies }),
@@ -218,6 +221,14 @@ export class RedisFeatureStore implements FeatureStore {
       console.error(`model routing: reading it failed (${out[calls.length + routingAt]!.error!.split(" ")[0]}); keeping the routing held`);
       out[calls.length + routingAt] = { result: null };
     }
+    // Nor may one merchant's policy read (a damaged hash) cost the others theirs: that merchant's lookup comes
+    // back empty, and its items are decided on the policy the isolate holds, flagged (run.ts policyView).
+    reads.forEach((r, i) => {
+      const reply = out[calls.length + i];
+      if ("routing" in r || reply?.error === undefined) return;
+      console.error(`policy: a lookup failed (${reply.error.split(" ")[0]}); its merchant's items use the policy held`);
+      out[calls.length + i] = { result: null };
+    });
     const failed = out.find((r) => r.error !== undefined);
     if (failed) throw new Error(`feature store: ${failed.error!.split(" ")[0]}`);
     this.scriptsLoaded = true;

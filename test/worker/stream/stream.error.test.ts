@@ -2,6 +2,10 @@ import { describe, expect, inject, it } from "vitest";
 import { toStoreItem } from "../../../src/pipeline";
 import { TransactionRequestSchema } from "../../../src/schemas/transaction";
 import { RedisFeatureStore } from "../../../src/store/redis";
+import { upstashRedis } from "../../../src/store/upstash";
+import { OTHER_SECRET_KEY } from "../auth/keys";
+import { bearer } from "../helpers";
+import { addEntry } from "../policy/helpers";
 import { findPanPaths } from "../../../src/utils/pan";
 import { setKafkaDown } from "../alerts/kafka";
 import { getWithKey, transaction } from "../helpers";
@@ -158,5 +162,30 @@ describe("stream scoring: records it cannot score, and failures before the commi
     const tx = transaction({ created_at: new Date(published).toISOString() });
     await s.publish([{ value: tx, timestamp: published }]);
     expect(await s.pass()).toMatchObject({ records: 1, scored: 1, dead: 0 });
+  });
+
+  it("one merchant's damaged policy does not hold a mixed batch: its items use the policy held, flagged; the other's list applies", async () => {
+    const s = stream("damaged-policy");
+    const redis = upstashRedis({ url: inject("redisRestUrl"), token: inject("redisRestToken"), timeoutMs: 5_000 });
+    const settings = "pol:v1:m_other:settings";
+    const aside = `${settings}:aside-${Date.now()}`;
+    const card = unique("card_fp_stream");
+    expect((await addEntry({ kind: "card_fingerprint", value: card, action: "block" })).status).toBe(201);
+    const moved = (await redis.exists(settings)) === 1;
+    if (moved) await redis.rename(settings, aside);
+    await redis.set(settings, "not a hash");
+    try {
+      await s.publish([{ value: transaction({ card: { fingerprint: card } }) }, { value: transaction({ merchant: { id: "m_other" } }), authorization: bearer(OTHER_SECRET_KEY).authorization }]);
+      const report = await s.pass();
+      expect(report).toMatchObject({ records: 2, scored: 2, lag: 0 });
+      expect(report.error).toBeUndefined();
+    } finally {
+      await redis.del(settings);
+      if (moved) await redis.rename(aside, settings);
+    }
+    const byMerchant = new Map((await s.results()).map((r) => [r.value.merchant_id, r.value.result]));
+    expect(byMerchant.get("m_test")).toMatchObject({ decision: "decline", decision_source: "list" });
+    expect(byMerchant.get("m_other")!.degraded).toContain("policy");
+    expect(byMerchant.get("m_other")!.degraded).not.toContain("features");
   });
 });

@@ -108,6 +108,8 @@ async function main(): Promise<void> {
     const started = performance.now();
     let sent = 0;
     const results: StageResult[] = [];
+    /** The first few failures as they came, so an error count comes with what the errors were. */
+    const failures: string[] = [];
     console.log(`bench:stress: npm start on ${state.url}; workerd RSS ${fmt(rssMiB(state.workerdPid), 1)} MiB before`);
     for (const [i, stage] of stages.entries()) {
       if (sent >= maxRequests) break;
@@ -141,6 +143,7 @@ async function main(): Promise<void> {
                 headers: { "content-type": "application/json", authorization: `Bearer ${BENCH_KEY.key}` },
                 setupRequest: (req) => ({ ...req, body: JSON.stringify(tx()) }),
                 onResponse: (status: number, text: string) => {
+                  if (status !== 200 && failures.length < 5) failures.push(`${status} ${text.slice(0, 200)}`);
                   if (status === 200 && !text.includes('"degraded":[]')) {
                     window.degraded++;
                     all.degraded++;
@@ -162,9 +165,10 @@ async function main(): Promise<void> {
           }
           if (sent >= maxRequests) instance.stop();
         });
-        instance.on("reqError", () => {
+        instance.on("reqError", (error: Error) => {
           window.errors++;
           all.errors++;
+          if (failures.length < 5) failures.push(`no answer: ${error.message}`);
         });
       });
       clearInterval(timer);
@@ -178,6 +182,7 @@ async function main(): Promise<void> {
     for (const r of results) {
       console.log(`| ${r.stage + 1} | ${r.connections} | ${stages[r.stage]!.seconds} | ${fmt(r.reqPerS, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.p99, 1)} | ${r.errors} / ${r.requests} | ${(r.degraded * 100).toFixed(2)} % | ${fmt(r.rssMaxMiB, 1)} |`);
     }
+    for (const f of failures) console.log(`first failures: ${f}`);
     if (values.scenario === "ramp") {
       const broke = breakingPoint(results, SCENARIOS.slo);
       console.log(broke ? `\nbreaking point: stage ${broke.stage + 1} (c=${results[broke.stage]!.connections}): ${broke.why}` : "\nbreaking point: not reached within the ramp");

@@ -55,9 +55,12 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
       : [...merchants].map(([merchant, at]) => ({ merchant, knownVersion: deps.policyViews.known(merchant), fieldsPerItem: at.map((i) => probes[i]!.map((x) => x.field)) }));
   const routingQuery = deps.store.kind === "not_configured" ? undefined : { known: deps.routing.known() };
   const { records, policies, routing: routingReply, failed } = await recordAndLookup(items, queries, routingQuery, deps, degraded);
-  const views = new Map<string, { view: PolicyView | undefined; found: (field: string) => ListEntry | undefined }>();
-  queries.forEach((q, n) => views.set(q.merchant, { view: policyView(q.merchant, policies?.[n], deps, degraded), found: entriesOf(policies?.[n]) }));
-  const noPolicy = { view: undefined, found: entriesOf(undefined) };
+  // Per merchant: a merchant whose policy could not be read is flagged `policy` on its own answers, not on the
+  // answers of the other merchants in the run (the run's own list says some merchant's was).
+  const views = new Map<string, { view: PolicyView | undefined; found: (field: string) => ListEntry | undefined; stale: boolean }>();
+  queries.forEach((q, n) => views.set(q.merchant, { ...policyView(q.merchant, policies?.[n], deps), found: entriesOf(policies?.[n]) }));
+  if ([...views.values()].some((v) => v.stale)) degraded.push("policy");
+  const noPolicy = { view: undefined, found: entriesOf(undefined), stale: false };
   const routing = routingOf(routingReply, deps, opts.waitUntil);
 
   const fresh = items.flatMap((_item, i) => (records[i]!.kind === "recorded" ? [i] : []));
@@ -83,7 +86,7 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
     const item = items[i]!;
     const { model, role } = chosen[r]!;
     const trusted = item.source === "secret";
-    const { view, found } = views.get(item.input.tx.merchant.id) ?? noPolicy;
+    const { view, found, stale } = views.get(item.input.tx.merchant.id) ?? noPolicy;
     const { ip } = networkOf(item.input.tx, item.input.edge, trusted);
     const outcome = withTestCard(
       decideWithPolicy(
@@ -108,7 +111,7 @@ export async function runDecisions(items: readonly StoreItem[], deps: PipelineDe
       reasons: reasons[r]!,
       model: { id: model.card.id, version: model.card.version, role },
       timings: { total_ms: roundMs(totalMs), model_ms: roundMs(modelMs) },
-      degraded: [...degraded],
+      degraded: DEGRADATIONS.filter((d) => (d === "policy" ? stale : degraded.includes(d))),
     };
     scored.set(i, { kind: "scored", result, features: rows.subarray(r * FEATURE_COUNT, (r + 1) * FEATURE_COUNT) });
   });
@@ -197,10 +200,9 @@ function merchantsOf(items: readonly StoreItem[]): Map<string, number[]> {
  * trip failed — the last view this isolate held, flagged `policy`: its ranges and thresholds still apply, its
  * per-value entries could not be read.
  */
-function policyView(merchant: string, reply: PolicyReply | undefined, deps: PipelineDeps, degraded: Degradation[]): PolicyView | undefined {
-  if (reply) return deps.policyViews.update(merchant, reply);
-  if (!degraded.includes("policy")) degraded.push("policy");
-  return deps.policyViews.last(merchant);
+function policyView(merchant: string, reply: PolicyReply | undefined, deps: PipelineDeps): { view: PolicyView | undefined; stale: boolean } {
+  if (reply) return { view: deps.policyViews.update(merchant, reply), stale: false };
+  return { view: deps.policyViews.last(merchant), stale: true };
 }
 
 /** The entries the round trip found, parsed once each, by field. */

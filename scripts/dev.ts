@@ -14,6 +14,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { startDevBackends } from "./local/dev-backends";
 import { startLocalExporter } from "./local/exporter-dev";
+import { startStreamCron } from "./local/stream-cron";
 import { DEMO_MERCHANT_ID, DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY, DEV_ADMIN_TOKEN, DEV_METRICS_TOKEN } from "./seed-demo";
 
 const PORT = Number(process.env.PORT ?? 8787);
@@ -48,7 +49,11 @@ async function main(): Promise<void> {
     console.error(`dev: the metrics exporter did not start (${e instanceof Error ? e.message : String(e)}); the scorer runs without it`);
     return undefined;
   });
+  // The scorer's own cron: a stream pass a minute over the local `transactions` topic (npm run stream).
+  const streamCron = startStreamCron("dev", `http://127.0.0.1:${PORT}`);
+  console.log("dev: stream consumer on the local topic transactions, a pass every minute (npm run stream -- publish | consume | status)");
   const code = await exited;
+  streamCron.stop();
   await exporter?.stop();
   await local.stop();
   process.exit(code);

@@ -29,6 +29,7 @@ import { startDevBackends } from "./local/dev-backends";
 import { spawnGuarded } from "./local/guarded-spawn";
 import { ANALYTICS_ENGINE_MODULE, workerdConfig, type WorkerModule } from "./local/workerd-config";
 import { startLocalExporter } from "./local/exporter-dev";
+import { startStreamCron } from "./local/stream-cron";
 import { BENCH_KEY, DEMO_MERCHANT_ID, DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY, DEV_ADMIN_TOKEN, DEV_METRICS_TOKEN } from "./seed-demo";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -181,7 +182,11 @@ async function main(): Promise<void> {
         return undefined;
       });
   if (exporter) writeFileSync(running, JSON.stringify({ ...state, exporterUrl: exporter.url } satisfies RunningServer, null, 2), { mode: 0o600 });
+  // The scorer's own cron (a stream pass a minute), except for benchmarks, which measure the scorer alone.
+  const streamCron = values.bench ? undefined : startStreamCron("start", state.url);
+  if (streamCron) console.log("start: stream consumer on the local topic transactions, a pass every minute (npm run stream -- publish | consume | status)");
   const code = await exited;
+  streamCron?.stop();
   rmSync(running, { force: true });
   await exporter?.stop();
   await backends.stop();

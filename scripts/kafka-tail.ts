@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { Kafka } from "@upstash/kafka";
-import { LOCAL_DEFAULTS } from "./local/stack";
+import { kafkaRestFromEnv } from "./local/stack";
 
 /**
  * Tails a Kafka topic over the Upstash Kafka REST protocol and prints every message as one JSON line on stdout
@@ -24,11 +24,7 @@ const { values } = parseArgs({
 
 const from = values.from === "earliest" ? "earliest" : "latest";
 const max = values.max === undefined ? Number.POSITIVE_INFINITY : Number(values.max);
-const kafka = new Kafka({
-  url: process.env.UPSTASH_KAFKA_REST_URL ?? `http://127.0.0.1:${LOCAL_DEFAULTS.kafkaRestPort}`,
-  username: process.env.UPSTASH_KAFKA_REST_USERNAME ?? LOCAL_DEFAULTS.kafkaUsername,
-  password: process.env.UPSTASH_KAFKA_REST_PASSWORD ?? LOCAL_DEFAULTS.kafkaPassword,
-});
+const kafka = new Kafka(kafkaRestFromEnv());
 const consumer = kafka.consumer();
 const ids = { consumerGroupId: values.group, instanceId: values.instance };
 

@@ -19,7 +19,7 @@ import type { PassReport } from "../src/schemas/stream";
 import { isMain, runMain } from "./cli";
 import { generateStream } from "./data/stream";
 import { Progress } from "./data/progress";
-import { LOCAL_DEFAULTS } from "./local/stack";
+import { kafkaRestFromEnv } from "./local/stack";
 import { STREAM_TOPIC_LOCAL } from "./local/dev-backends";
 import { targetOf } from "./local-target";
 import { transactions } from "./score-file";
@@ -118,14 +118,6 @@ export async function consume(opts: { base: string; adminToken: string; budgetMs
   return total;
 }
 
-function kafkaFromEnv(): PublishOptions["kafka"] {
-  return {
-    url: process.env.UPSTASH_KAFKA_REST_URL ?? `http://127.0.0.1:${LOCAL_DEFAULTS.kafkaRestPort}`,
-    username: process.env.UPSTASH_KAFKA_REST_USERNAME ?? LOCAL_DEFAULTS.kafkaUsername,
-    password: process.env.UPSTASH_KAFKA_REST_PASSWORD ?? LOCAL_DEFAULTS.kafkaPassword,
-  };
-}
-
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -145,7 +137,7 @@ async function main(): Promise<void> {
   if (command === "publish") {
     const keys = process.env.STREAM_API_KEYS?.split(",") ?? (target.loopback ? [DEMO_SECRET_KEY, DEMO_SHOP2_SECRET_KEY] : []);
     if (keys.length === 0) throw new Error("set STREAM_API_KEYS (comma-separated secret keys with the score:batch scope) for a scorer that is not on this machine");
-    const opts = { kafka: kafkaFromEnv(), topic: values.topic, keys };
+    const opts = { kafka: kafkaRestFromEnv(), topic: values.topic, keys };
     const started = performance.now();
     let n: number;
     if (values.file) {

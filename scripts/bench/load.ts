@@ -23,11 +23,11 @@ import autocannon from "autocannon";
 import { Redis as IORedis } from "ioredis";
 import { runMain } from "../cli";
 import { BENCH_KEY, BENCH_MERCHANT_ID } from "../seed-demo";
-import { readFileSync } from "node:fs";
 import type { RunningServer } from "../start";
 import { seedPolicy } from "./policy-seed";
 import { startServed } from "./served";
 import { fmt, quantile } from "./start-worker";
+import { cpuMs, rssMiB } from "./proc";
 import { traffic } from "./traffic";
 
 const { values } = parseArgs({
@@ -59,19 +59,6 @@ const MERCHANT = BENCH_MERCHANT_ID;
 const RUN = Date.now().toString(36);
 
 const tx = traffic(values.traffic === "profiles" ? "profiles" : "generated", { merchant: MERCHANT, run: RUN, profiles: PROFILES });
-
-/** CPU time (user + system, ms) of a process so far. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (USER_HZ = 100 on Linux).
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"))!;
-  return Number(line.replace(/\D+/g, "")) / 1024;
-}
 
 interface Server {
   state: RunningServer;

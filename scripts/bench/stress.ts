@@ -20,6 +20,7 @@ import { isMain, runMain } from "../cli";
 import { BENCH_KEY, BENCH_MERCHANT_ID } from "../seed-demo";
 import { startServed } from "./served";
 import { fmt, quantile } from "./start-worker";
+import { rssMiB } from "./proc";
 import { traffic } from "./traffic";
 
 export interface Stage {
@@ -49,11 +50,6 @@ export interface Interval {
 
 export interface StageResult extends Omit<Interval, "at" | "rssMiB"> {
   rssMaxMiB: number;
-}
-
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"))!;
-  return Number(line.replace(/\D+/g, "")) / 1024;
 }
 
 /** Figures of a set of answers: latencies (ms), errors and degraded among them. */

@@ -48,6 +48,15 @@ export const LOCAL_DEFAULTS = {
   kafkaPassword: "local-dev-password",
 } as const;
 
+/** The Kafka REST endpoint the command-line tools talk to: UPSTASH_KAFKA_REST_*, else the local stack's. */
+export function kafkaRestFromEnv(env: NodeJS.ProcessEnv = process.env): { url: string; username: string; password: string } {
+  return {
+    url: env.UPSTASH_KAFKA_REST_URL ?? `http://127.0.0.1:${LOCAL_DEFAULTS.kafkaRestPort}`,
+    username: env.UPSTASH_KAFKA_REST_USERNAME ?? LOCAL_DEFAULTS.kafkaUsername,
+    password: env.UPSTASH_KAFKA_REST_PASSWORD ?? LOCAL_DEFAULTS.kafkaPassword,
+  };
+}
+
 export const NO_REDIS_SERVER =
   "redis-server not found on PATH: the local stack needs it (apt-get install -y redis-server). `npm run dev` runs " +
   "without it, on the Worker's memory backends (BACKENDS=memory).";

@@ -1,11 +1,11 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backup, restore, type Target } from "../../scripts/backup";
 import { modelsCommand } from "../../scripts/models";
 import { DEMO_KEYS, DEV_ADMIN_TOKEN, seedKeys, type FixedKey } from "../../scripts/seed-demo";
-import { startE2E, type E2E } from "./harness";
+import { renamedFixtureModel, startE2E, type E2E } from "./harness";
 
 /**
  * `npm run backup` / `npm run restore` round trip: deployment A (a local stack and a Worker with its own R2) gets
@@ -13,13 +13,13 @@ import { startE2E, type E2E } from "./harness";
  * model routed as a shadow, a labelled transaction, a case in the review queue — and is backed up; deployment B,
  * empty (another redis-server, another R2), is restored from the file and must then behave as A did.
  */
-const ROOT = new URL("../..", import.meta.url).pathname;
 const run = Date.now().toString(36);
 const KEY: FixedKey = { key: `sk_test_backup_${run}_00000000000000`.slice(0, 40), spec: { kind: "secret", mode: "test", merchantId: "m_backup", label: "backup test", rateLimit: { requests: 100_000, window_s: 60 } } };
 let a: E2E;
 let b: E2E;
 let dir: string;
 let version: string;
+let model: string;
 
 const targetOf = (e: E2E): Target => ({ redis: { url: e.stack.env.UPSTASH_REDIS_REST_URL!, token: e.stack.env.UPSTASH_REDIS_REST_TOKEN! }, scorer: { base: e.api, adminToken: DEV_ADMIN_TOKEN } });
 const call = async (e: E2E, method: string, path: string, body?: unknown, token = KEY.key) => {
@@ -40,16 +40,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "backup-"));
   // A model version of its own (the seed-7 fixture, renamed), as the lifecycle test publishes it.
   version = `1.0.0-backup.${run}`;
-  const from = join(ROOT, "test/fixtures/model-seed-7");
-  const model = join(dir, "model");
-  const card = JSON.parse(readFileSync(join(from, "fraud-gbdt.card.json"), "utf8")) as { version: string };
-  const reference = JSON.parse(readFileSync(join(from, "fraud-gbdt.reference.json"), "utf8")) as { model: { version: string } };
-  card.version = version;
-  reference.model.version = version;
-  mkdirSync(model);
-  writeFileSync(join(model, "fraud-gbdt.card.json"), JSON.stringify(card));
-  writeFileSync(join(model, "fraud-gbdt.reference.json"), JSON.stringify(reference));
-  copyFileSync(join(from, "fraud-gbdt.onnx"), join(model, "fraud-gbdt.onnx"));
+  model = renamedFixtureModel(version);
 }, 240_000);
 
 afterAll(async () => {
@@ -60,7 +51,7 @@ afterAll(async () => {
 describe("backup and restore", () => {
   it("what deployment A cannot recompute, restored into an empty deployment B, makes B behave as A", async () => {
     const env = { SCORER_URL: a.api, ADMIN_TOKEN: DEV_ADMIN_TOKEN };
-    expect(await modelsCommand(["publish", join(dir, "model")], env)).toMatch(/^published/);
+    expect(await modelsCommand(["publish", model], env)).toMatch(/^published/);
     await modelsCommand(["shadow", version], env);
     const blocked = `card_fp_blocked_${run}`;
     expect((await call(a, "POST", "/v1/lists/entries", { kind: "card_fingerprint", value: blocked, action: "block", note: "chargeback ring" })).status).toBe(201);

@@ -1,3 +1,6 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { startCheckoutServer, type CheckoutServer } from "../../examples/checkout/serve";
 import { startWorker } from "../../scripts/bench/start-worker";
@@ -43,3 +46,22 @@ export async function tryCheckoutServer(port = 0): Promise<CheckoutServer | unde
     throw e;
   }
 }
+
+/**
+ * The seed-7 fixture model (test/fixtures/model-seed-7) as a version of its own, in a fresh directory that
+ * `npm run models -- publish <dir>` takes: the card and the reference vectors renamed (versions are immutable,
+ * and wrangler's local R2 persists between runs).
+ */
+export function renamedFixtureModel(version: string): string {
+  const from = new URL("../fixtures/model-seed-7", import.meta.url).pathname;
+  const dir = mkdtempSync(join(tmpdir(), "model-seed-7-"));
+  const card = JSON.parse(readFileSync(join(from, "fraud-gbdt.card.json"), "utf8")) as { version: string };
+  card.version = version;
+  writeFileSync(join(dir, "fraud-gbdt.card.json"), JSON.stringify(card));
+  const reference = JSON.parse(readFileSync(join(from, "fraud-gbdt.reference.json"), "utf8")) as { model: { version: string } };
+  reference.model.version = version;
+  writeFileSync(join(dir, "fraud-gbdt.reference.json"), JSON.stringify(reference));
+  copyFileSync(join(from, "fraud-gbdt.onnx"), join(dir, "fraud-gbdt.onnx"));
+  return dir;
+}
+

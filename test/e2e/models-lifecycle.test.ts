@@ -1,12 +1,11 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { abReport } from "../../scripts/ab-report";
 import type { AbReport } from "../../scripts/ab/report";
 import { modelsCommand } from "../../scripts/models";
 import { DEMO_KEYS, DEMO_SECRET_KEY, DEV_ADMIN_TOKEN, REPLAY_KEY, seedKeys } from "../../scripts/seed-demo";
-import { startE2E, type E2E } from "./harness";
+import { renamedFixtureModel, startE2E, type E2E } from "./harness";
 
 /**
  * The model lifecycle as a new user runs it (docs/models.md), with the command-line tools against the Worker under
@@ -27,16 +26,8 @@ beforeAll(async () => {
   e2e = await startE2E({ ADMIN_TOKEN: DEV_ADMIN_TOKEN });
   await seedKeys(e2e.stack.env, [...DEMO_KEYS, REPLAY_KEY]);
   env = { SCORER_URL: e2e.api };
-  dir = mkdtempSync(join(tmpdir(), "model-seed-7-"));
   version = `1.0.0-e2e.${Date.now().toString(36)}`;
-  const from = join(ROOT, "test/fixtures/model-seed-7");
-  const card = JSON.parse(readFileSync(join(from, "fraud-gbdt.card.json"), "utf8")) as { version: string };
-  card.version = version;
-  writeFileSync(join(dir, "fraud-gbdt.card.json"), JSON.stringify(card));
-  const reference = JSON.parse(readFileSync(join(from, "fraud-gbdt.reference.json"), "utf8")) as { model: { version: string } };
-  reference.model.version = version;
-  writeFileSync(join(dir, "fraud-gbdt.reference.json"), JSON.stringify(reference));
-  copyFileSync(join(from, "fraud-gbdt.onnx"), join(dir, "fraud-gbdt.onnx"));
+  dir = renamedFixtureModel(version);
 }, 120_000);
 
 afterAll(async () => {

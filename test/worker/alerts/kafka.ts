@@ -30,14 +30,24 @@ export interface Consumed {
 
 /** Everything on partition 0 of `topic`, parsed as alerts (the stand-in puts records without a partition there). */
 export async function readTopic(topic: string): Promise<Consumed[]> {
+  return (await topicValues<unknown>(topic)).map((v) => ({ key: v.key, alert: AlertSchema.parse(v.value), headers: v.headers }));
+}
+
+export interface TopicValue<T> {
+  value: T;
+  key: string;
+  headers: Record<string, string>;
+  raw: string;
+}
+
+/** Everything on partition 0 of `topic` (where the sinks produce), oldest first. */
+export async function topicValues<T>(topic: string): Promise<TopicValue<T>[]> {
   const consumer = kafka().consumer();
-  const out: Consumed[] = [];
+  const out: TopicValue<T>[] = [];
   for (;;) {
     const batch = await consumer.fetch({ topic, partition: 0, offset: out.length, timeout: 50 });
     if (batch.length === 0) return out;
-    for (const m of batch) {
-      out.push({ key: m.key, alert: AlertSchema.parse(JSON.parse(m.value)), headers: Object.fromEntries(m.headers.map((h) => [h.key, h.value])) });
-    }
+    for (const m of batch) out.push({ value: JSON.parse(m.value) as T, key: m.key, headers: Object.fromEntries(m.headers.map((h) => [h.key, h.value])), raw: m.value });
   }
 }
 

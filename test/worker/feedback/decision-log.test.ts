@@ -4,7 +4,7 @@ import { drainOutbox } from "../../../src/feedback/outbox";
 import { upstashRedis } from "../../../src/store/upstash";
 import { findPanPaths } from "../../../src/utils/pan";
 import type { ScoreResult } from "../../../src/schemas/score";
-import { appWith, freshTopic, kafka, kafkaEnv, postInit, setKafkaDown } from "../alerts/kafka";
+import { appWith, freshTopic, kafkaEnv, postInit, setKafkaDown, topicValues } from "../alerts/kafka";
 import { transaction } from "../helpers";
 import { label, type LabelResults } from "./helpers";
 
@@ -29,16 +29,6 @@ const redis = () => upstashRedis({ url: inject("redisRestUrl"), token: inject("r
 const sink = (topic: string) => new UpstashKafkaSink({ url: inject("kafkaRestUrl"), username: inject("kafkaRestUsername"), password: inject("kafkaRestPassword"), topic });
 const drain = (topic: "decisions" | "labels", to: string, budgetMs = 20_000) => drainOutbox(redis(), topic, sink(to), { budgetMs, batch: 500, maxBatches: 200 });
 
-async function topicValues(topic: string): Promise<{ value: Record<string, unknown>; headers: Record<string, string> }[]> {
-  const consumer = kafka().consumer();
-  const out: { value: Record<string, unknown>; headers: Record<string, string> }[] = [];
-  for (;;) {
-    const batch = await consumer.fetch({ topic, partition: 0, offset: out.length, timeout: 50 });
-    if (batch.length === 0) return out;
-    for (const m of batch) out.push({ value: JSON.parse(m.value) as Record<string, unknown>, headers: Object.fromEntries(m.headers.map((h) => [h.key, h.value])) });
-  }
-}
-
 describe("the decision log and the labels on Kafka", () => {
   it("every scored transaction reaches the decisions topic once drained: its record and feature row, no card number", async () => {
     const mine = [await scored(), await scored(), await scored()];
@@ -46,7 +36,7 @@ describe("the decision log and the labels on Kafka", () => {
     const report = await drain("decisions", topic);
     expect(report.error).toBeUndefined();
     expect(report.produced).toBeGreaterThanOrEqual(3);
-    const values = await topicValues(topic);
+    const values = await topicValues<Record<string, unknown>>(topic);
     for (const s of mine) {
       const found = values.filter((v) => v.value.transaction_id === s.transaction_id);
       expect(found).toHaveLength(1);
@@ -76,7 +66,7 @@ describe("the decision log and the labels on Kafka", () => {
     const topic = freshTopic("decisions-up");
     const ok = await drain("decisions", topic);
     expect(ok.error).toBeUndefined();
-    expect((await topicValues(topic)).filter((v) => v.value.transaction_id === waiting.transaction_id)).toHaveLength(1);
+    expect((await topicValues<Record<string, unknown>>(topic)).filter((v) => v.value.transaction_id === waiting.transaction_id)).toHaveLength(1);
   }, 60_000);
 
   it("without a Kafka sink the outboxes are not filled (nothing would drain them)", async () => {
@@ -87,7 +77,7 @@ describe("the decision log and the labels on Kafka", () => {
     const mine = (await res.json<ScoreResult>()).transaction_id;
     const topic = freshTopic("decisions-off");
     await drain("decisions", topic);
-    expect((await topicValues(topic)).some((v) => v.value.transaction_id === mine)).toBe(false);
+    expect((await topicValues<Record<string, unknown>>(topic)).some((v) => v.value.transaction_id === mine)).toBe(false);
   });
 
   it("an applied label reaches the labels topic; a duplicate does not add another", async () => {
@@ -98,7 +88,7 @@ describe("the decision log and the labels on Kafka", () => {
     expect(await send()).toMatchObject({ status: "duplicate" });
     const topic = freshTopic("labels");
     await drain("labels", topic);
-    const mine = (await topicValues(topic)).filter((v) => v.value.transaction_id === s.transaction_id);
+    const mine = (await topicValues<Record<string, unknown>>(topic)).filter((v) => v.value.transaction_id === s.transaction_id);
     expect(mine).toHaveLength(1);
     expect(mine[0]!.value).toMatchObject({ type: "label", merchant: "m_test", label: "fraud", source: "chargeback", learnt_at: "2026-12-01T00:00:00.000Z" });
   });

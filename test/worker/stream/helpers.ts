@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 import type { PassReport, StreamStatus } from "../../../src/schemas/stream";
 import type { ScoreResult } from "../../../src/schemas/score";
-import { appWith, freshTopic, kafka, kafkaEnv } from "../alerts/kafka";
+import { appWith, freshTopic, kafka, kafkaEnv, topicValues } from "../alerts/kafka";
 import { TEST_ADMIN_TOKEN, TEST_SECRET_KEY } from "../auth/keys";
 import { bearer } from "../helpers";
 
@@ -48,22 +48,4 @@ export function stream(name: string, extra: Record<string, string> = {}) {
     results: () => topicValues<{ transaction_id: string; merchant_id: string; source: { partition: number; offset: number }; result: ScoreResult & { replayed?: boolean } }>(topics.STREAM_RESULTS_TOPIC),
     deadLetters: () => topicValues<{ source: { partition: number; offset: number }; problem: { code: string; errors?: { path: string; code: string }[] }; value?: string; value_redacted?: boolean; value_masked?: boolean }>(topics.STREAM_DLQ_TOPIC),
   };
-}
-
-export interface TopicValue<T> {
-  value: T;
-  key: string;
-  headers: Record<string, string>;
-  raw: string;
-}
-
-/** Everything on partition 0 of `topic` (where the sinks produce), oldest first. */
-export async function topicValues<T>(topic: string): Promise<TopicValue<T>[]> {
-  const consumer = kafka().consumer();
-  const out: TopicValue<T>[] = [];
-  for (;;) {
-    const batch = await consumer.fetch({ topic, partition: 0, offset: out.length, timeout: 50 });
-    if (batch.length === 0) return out;
-    for (const m of batch) out.push({ value: JSON.parse(m.value) as T, key: m.key, headers: Object.fromEntries(m.headers.map((h) => [h.key, h.value])), raw: m.value });
-  }
 }
